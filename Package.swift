@@ -1,0 +1,107 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "netcode",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "netcode", targets: ["netcode"]),
+        .library(name: "GameSimulation", targets: ["GameSimulation"]),
+        .library(name: "NetcodeProtocol", targets: ["NetcodeProtocol"]),
+        .library(name: "LinkEmulator", targets: ["LinkEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // Pure game rules: no I/O, no clock reads.
+        .target(name: "GameSimulation"),
+        // Wire messages and codecs, sequence windows, authentication. No sockets.
+        .target(
+            name: "NetcodeProtocol",
+            dependencies: [
+                "GameSimulation",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Seeded link model and the in-process datagram impairment.
+        .target(
+            name: "LinkEmulator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // SQLite through GRDB: accounts, matches, results, comparison runs.
+        .target(
+            name: "NetcodeStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "NetcodeServer",
+            dependencies: [
+                "GameSimulation",
+                "NetcodeProtocol",
+                "NetcodeStore",
+                "LinkEmulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Clients of the lobby and realtime protocols, used by the bots and the tests.
+        .target(
+            name: "NetcodeClient",
+            dependencies: [
+                "NetcodeProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "netcode",
+            dependencies: [
+                "NetcodeServer",
+                "NetcodeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
+        .testTarget(
+            name: "NetcodeProtocolTests",
+            dependencies: [
+                "NetcodeProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "LinkEmulatorTests", dependencies: ["LinkEmulator"]),
+        .testTarget(name: "NetcodeStoreTests", dependencies: ["NetcodeStore"]),
+        .testTarget(
+            name: "NetcodeServerTests",
+            dependencies: [
+                "NetcodeServer",
+                "NetcodeClient",
+                "NetcodeProtocol",
+                "NetcodeStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,168 @@
+import NIOCore
+import NIOPosix
+import NetcodeProtocol
+
+/// Errors a lobby client reports.
+public enum LobbyClientError: Error, CustomStringConvertible, Equatable {
+    case connectionClosed
+    case timedOut(waitingFor: String)
+    case unexpected(ServerMessage, waitingFor: String)
+    case server(code: LobbyErrorCode, message: String)
+
+    public var description: String {
+        switch self {
+        case .connectionClosed: return "the server closed the lobby connection"
+        case .timedOut(let what): return "timed out waiting for \(what)"
+        case .unexpected(let message, let what): return "expected \(what), got \(message)"
+        case .server(let code, let message): return "server error \(code) (\(code.rawValue)): \(message)"
+        }
+    }
+}
+
+/// A client of the TCP lobby, written from docs/PROTOCOL.md: frames out, decoded server messages in.
+///
+/// Messages arrive in order through ``next(timeout:)``; helpers such as ``expect(_:timeout:where:)`` skip
+/// pushes the caller isn't waiting for (room states, chat) only when asked to.
+public actor LobbyClient {
+    public nonisolated let channel: any Channel
+    private let inbox: Mailbox<ServerMessage>
+
+    init(channel: any Channel, inbox: Mailbox<ServerMessage>) {
+        self.channel = channel
+        self.inbox = inbox
+    }
+
+    /// Connects to a lobby. The connection has TCP_NODELAY set (NIO's default) and keepalive on.
+    public static func connect(
+        host: String,
+        port: Int,
+        maximumFrameSize: Int = LobbyFraming.defaultMaximumFrameSize,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> LobbyClient {
+        let inbox = Mailbox<ServerMessage>()
+        let channel = try await ClientBootstrap(group: eventLoopGroup)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(LobbyFrameDecoder(maximumFrameSize: maximumFrameSize)),
+                        MessageToByteHandler(ClientFrameEncoder()),
+                        ServerMessageStreamHandler(inbox: inbox),
+                    ])
+                }
+            }
+            .connect(host: host, port: port)
+            .get()
+        return LobbyClient(channel: channel, inbox: inbox)
+    }
+
+    /// Sends one message and waits until it has been written to the socket.
+    public func send(_ message: ClientMessage) async throws {
+        var buffer = self.channel.allocator.buffer(capacity: 64)
+        message.encode(into: &buffer)
+        try await self.channel.writeAndFlush(ClientOutbound.frame(buffer)).get()
+    }
+
+    /// Sends a realtime packet in a frame without waiting for the write (the realtime path).
+    public nonisolated func sendRealtime(_ packet: ByteBuffer) {
+        var buffer = self.channel.allocator.buffer(capacity: packet.readableBytes + 1)
+        ClientMessage.realtime(packet).encode(into: &buffer)
+        self.channel.writeAndFlush(ClientOutbound.frame(buffer), promise: nil)
+    }
+
+    /// Writes raw bytes to the socket, bypassing framing (for tests of malformed input).
+    public func sendRawBytes(_ bytes: [UInt8]) async throws {
+        try await self.channel.writeAndFlush(ClientOutbound.raw(self.channel.allocator.buffer(bytes: bytes))).get()
+    }
+
+    /// The next message from the server, or nil once the connection has closed.
+    public func next(timeout: Duration = .seconds(10)) async throws -> ServerMessage? {
+        let nanoseconds = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        return try await self.inbox.next(
+            timeout: .nanoseconds(nanoseconds),
+            on: self.channel.eventLoop,
+            timeoutError: LobbyClientError.timedOut(waitingFor: "a message from the server")
+        )
+    }
+
+    /// Waits for a message matching `description`'s predicate; skips room-state and chat pushes on the
+    /// way when `skipPushes` is set, and turns a server error into ``LobbyClientError/server(code:message:)``.
+    public func expect<T: Sendable>(
+        _ description: String,
+        timeout: Duration = .seconds(10),
+        skipPushes: Bool = true,
+        where match: (ServerMessage) -> T?
+    ) async throws -> T {
+        while true {
+            guard let message = try await self.next(timeout: timeout) else { throw LobbyClientError.connectionClosed }
+            if let value = match(message) { return value }
+            if case .error(let code, let text) = message { throw LobbyClientError.server(code: code, message: text) }
+            if skipPushes, message.isPush { continue }
+            throw LobbyClientError.unexpected(message, waitingFor: description)
+        }
+    }
+
+    public func close() async {
+        try? await self.channel.close()
+    }
+}
+
+extension ServerMessage {
+    /// Messages the server sends without being asked (room activity).
+    var isPush: Bool {
+        switch self {
+        case .roomState, .chatMessage, .matchEnded, .realtime: return true
+        default: return false
+        }
+    }
+}
+
+/// What the client writes: a frame payload (length-prefixed on the way out) or raw bytes (tests of
+/// malformed input).
+enum ClientOutbound: Sendable {
+    case frame(ByteBuffer)
+    case raw(ByteBuffer)
+}
+
+struct ClientFrameEncoder: MessageToByteEncoder {
+    typealias OutboundIn = ClientOutbound
+
+    func encode(data: ClientOutbound, out: inout ByteBuffer) throws {
+        switch data {
+        case .frame(let payload): try LobbyFrameEncoder().encode(data: payload, out: &out)
+        case .raw(let bytes): out.writeImmutableBuffer(bytes)
+        }
+    }
+}
+
+/// Decodes frames into server messages and yields them to the client's stream.
+final class ServerMessageStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let inbox: Mailbox<ServerMessage>
+
+    init(inbox: Mailbox<ServerMessage>) {
+        self.inbox = inbox
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        do {
+            self.inbox.push(try ServerMessage(decoding: self.unwrapInboundIn(data)))
+        } catch {
+            self.inbox.finish(throwing: error)
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.inbox.finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.inbox.finish(throwing: error)
+        context.close(promise: nil)
+    }
+}

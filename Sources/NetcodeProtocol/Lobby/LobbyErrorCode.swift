@@ -1,0 +1,38 @@
+/// Error codes carried by the server's `error` message. Codes are stable: clients may switch on them.
+public enum LobbyErrorCode: UInt16, Sendable, Hashable, CaseIterable {
+    case unsupportedVersion = 1
+    case malformedMessage = 2
+    case frameTooLarge = 3
+    case helloRequired = 4
+    case notLoggedIn = 5
+    case alreadyLoggedIn = 6
+    case nameTaken = 7
+    case badCredentials = 8
+    case rateLimited = 9
+    case invalidName = 10
+    case weakPassword = 11
+    case roomNotFound = 12
+    case roomFull = 13
+    case notInRoom = 14
+    case alreadyInRoom = 15
+    case roomInMatch = 16
+    case serverFull = 17
+    case idleTimeout = 18
+    case flooding = 19
+    case invalidArgument = 20
+    case unknownMessage = 21
+    case internalError = 22
+    case slowConsumer = 23
+    case notInMatch = 24
+
+    /// Whether the server closes the connection after sending this error.
+    public var closesConnection: Bool {
+        switch self {
+        case .unsupportedVersion, .malformedMessage, .frameTooLarge, .serverFull, .idleTimeout, .flooding,
+             .unknownMessage, .slowConsumer, .internalError:
+            return true
+        default:
+            return false
+        }
+    }
+}

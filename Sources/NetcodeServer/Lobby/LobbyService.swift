@@ -1,0 +1,154 @@
+import Logging
+import NIOCore
+import NetcodeProtocol
+
+/// What the lobby needs from the part of the server that runs matches.
+public protocol MatchHosting: Sendable {
+    /// Allocates and starts a match for a room whose players are all ready. Returns each player's
+    /// realtime credentials by account id. When the match ends the host calls
+    /// ``LobbyService/matchEnded(roomID:matchID:standings:)``.
+    func startMatch(_ launch: MatchLaunch) async throws -> [UInt64: MatchStart]
+    /// A player left the room (or disconnected) during its match.
+    func playerLeft(roomID: UInt32, accountID: UInt64) async
+    /// A realtime packet that arrived over a lobby connection (matches whose transport is TCP).
+    func receivedRealtimeFrame(_ packet: ByteBuffer, from connection: ConnectionID) async
+}
+
+/// The lobby's driver: owns ``LobbyState`` and the open connections, and carries out the state's actions.
+///
+/// Password work and database calls run outside the actor, so one slow login never holds up the room
+/// traffic of everyone else.
+public actor LobbyService {
+    private var state: LobbyState
+    private var connections: [ConnectionID: LobbyConnectionHandle] = [:]
+    private var nextConnectionID: ConnectionID = 1
+    private let authenticator: Authenticator
+    private let logger: Logger
+    private var matchHost: (any MatchHosting)?
+    private var shuttingDown = false
+
+    init(state: LobbyState, authenticator: Authenticator, logger: Logger) {
+        self.state = state
+        self.authenticator = authenticator
+        self.logger = logger
+    }
+
+    public func setMatchHost(_ host: any MatchHosting) {
+        self.matchHost = host
+    }
+
+    public var connectionCount: Int { self.connections.count }
+
+    /// Registers a new connection; nil when the server is at its limit or going away (the caller
+    /// refuses it).
+    func open(channel: any Channel, address: String, maximumConnections: Int) -> LobbyConnectionHandle? {
+        guard !self.shuttingDown, self.connections.count < maximumConnections else { return nil }
+        let id = self.nextConnectionID
+        self.nextConnectionID += 1
+        let handle = LobbyConnectionHandle(id: id, channel: channel, address: address)
+        self.connections[id] = handle
+        self.state.connected(id)
+        return handle
+    }
+
+    func received(_ message: ClientMessage, from id: ConnectionID) {
+        self.perform(self.state.received(message, from: id))
+    }
+
+    func closed(_ id: ConnectionID) {
+        guard self.connections.removeValue(forKey: id) != nil else { return }
+        self.perform(self.state.disconnected(id))
+    }
+
+    /// The account behind a connection, for the match host's TCP realtime routing.
+    public func account(of connection: ConnectionID) -> LobbyAccount? {
+        self.state.account(of: connection)
+    }
+
+    /// A thread-safe reference to a connection that the match host may keep and write realtime frames to
+    /// without going through the actor on every tick.
+    public func reference(for connection: ConnectionID) -> LobbyConnectionHandleReference? {
+        self.connections[connection].map(LobbyConnectionHandleReference.init)
+    }
+
+    public func matchEnded(roomID: UInt32, matchID: UInt64, standings: [MatchStanding]) {
+        self.perform(self.state.matchEnded(roomID: roomID, matchID: matchID, standings: standings))
+    }
+
+    /// Stops taking new connections, tells every client the server is going away and closes them.
+    func beginShutdown(reason: String) {
+        self.shuttingDown = true
+        for handle in self.connections.values {
+            handle.close(after: .goingAway(reason: reason))
+        }
+    }
+
+    private func perform(_ actions: [LobbyState.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let id, let message):
+                guard let handle = self.connections[id] else { continue }
+                if !handle.send(message) {
+                    self.logger.warning("closing slow lobby client", metadata: ["connection": "\(id)"])
+                    handle.close(after: nil)
+                }
+            case .close(let id, let message):
+                self.connections[id]?.close(after: message)
+            case .authenticate(let id, let request):
+                guard let handle = self.connections[id] else { continue }
+                let authenticator = self.authenticator
+                Task {
+                    let outcome = await authenticator.authenticate(request, from: handle.address)
+                    self.finishAuthentication(id, outcome: outcome)
+                }
+            case .startMatch(let launch):
+                Task { await self.launch(launch) }
+            case .leaveMatch(let roomID, let accountID):
+                if let host = self.matchHost {
+                    Task { await host.playerLeft(roomID: roomID, accountID: accountID) }
+                }
+            }
+        }
+    }
+
+    private func finishAuthentication(_ id: ConnectionID, outcome: Authenticator.Outcome) {
+        switch outcome {
+        case .success(let account, let newAccount):
+            self.perform(self.state.authenticationSucceeded(id, account: account, newAccount: newAccount))
+        case .failure(let code, let message):
+            self.perform(self.state.authenticationFailed(id, code: code, message: message))
+        }
+    }
+
+    private func launch(_ launch: MatchLaunch) async {
+        guard let host = self.matchHost else {
+            self.logger.error("a room is ready but this server runs no matches", metadata: ["room": "\(launch.roomID)"])
+            self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
+            return
+        }
+        do {
+            let starts = try await host.startMatch(launch)
+            for player in launch.players {
+                guard let start = starts[player.account.id], let handle = self.connections[player.connection] else { continue }
+                handle.send(.matchStarting(start))
+            }
+        } catch {
+            self.logger.error("could not start a match", metadata: ["room": "\(launch.roomID)", "error": "\(error)"])
+            for player in launch.players {
+                self.connections[player.connection]?.send(.error(code: .internalError, message: "the match could not start: \(error)"))
+            }
+            self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
+        }
+    }
+}
+
+/// A connection's write handle, for code outside the lobby that streams to it (realtime over TCP).
+public struct LobbyConnectionHandleReference: Sendable {
+    let handle: LobbyConnectionHandle
+
+    /// Sends a message; false when the client is too slow or gone.
+    @discardableResult
+    public func send(_ message: ServerMessage) -> Bool { self.handle.send(message) }
+
+    public var connectionID: ConnectionID { self.handle.id }
+}

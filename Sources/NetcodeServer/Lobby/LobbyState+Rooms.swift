@@ -1,0 +1,129 @@
+import NetcodeProtocol
+
+extension LobbyState.Room {
+    var summary: RoomSummary {
+        RoomSummary(id: self.id, name: self.name, playerCount: UInt8(self.members.count), maxPlayers: self.maxPlayers, inMatch: self.inMatch, transport: self.transport)
+    }
+}
+
+extension LobbyState {
+    mutating func createRoom(_ id: ConnectionID, account: LobbyAccount, name: String, maxPlayers: UInt8, transport: UpdateTransport?) -> [Action] {
+        if self.connections[id]?.roomID != nil {
+            return [.send(id, .error(code: .alreadyInRoom, message: "leave your room before creating another"))]
+        }
+        let trimmed = name.trimmingSpaces
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 32 else {
+            return [.send(id, .error(code: .invalidArgument, message: "a room name has 1 to 32 bytes"))]
+        }
+        guard (2...self.limits.maximumPlayersPerRoom).contains(Int(maxPlayers)) else {
+            return [.send(id, .error(code: .invalidArgument, message: "max players must be between 2 and \(self.limits.maximumPlayersPerRoom)"))]
+        }
+        guard self.rooms.count < self.limits.maximumRooms else {
+            return [.send(id, .error(code: .serverFull, message: "the server has its maximum of \(self.limits.maximumRooms) rooms"))]
+        }
+        let roomID = self.nextRoomID
+        self.nextRoomID = self.nextRoomID == UInt32.max ? 1 : self.nextRoomID + 1
+        var room = Room(id: roomID, name: trimmed, maxPlayers: maxPlayers, transport: transport ?? self.defaultTransport)
+        room.members.append((id, account, false))
+        self.rooms[roomID] = room
+        self.connections[id]?.roomID = roomID
+        return self.broadcastState(of: room)
+    }
+
+    mutating func joinRoom(_ id: ConnectionID, account: LobbyAccount, roomID: UInt32) -> [Action] {
+        if self.connections[id]?.roomID != nil {
+            return [.send(id, .error(code: .alreadyInRoom, message: "leave your room before joining another"))]
+        }
+        guard var room = self.rooms[roomID] else {
+            return [.send(id, .error(code: .roomNotFound, message: "room \(roomID) does not exist"))]
+        }
+        guard !room.inMatch else {
+            return [.send(id, .error(code: .roomInMatch, message: "room \(roomID) is playing a match; join when it ends"))]
+        }
+        guard room.members.count < Int(room.maxPlayers) else {
+            return [.send(id, .error(code: .roomFull, message: "room \(roomID) is full (\(room.maxPlayers) players)"))]
+        }
+        room.members.append((id, account, false))
+        self.rooms[roomID] = room
+        self.connections[id]?.roomID = roomID
+        return self.broadcastState(of: room)
+    }
+
+    /// Removes the connection from its room, if any. An empty room is removed; a room in a match is told
+    /// the player left.
+    mutating func leaveRoom(_ id: ConnectionID) -> [Action] {
+        guard let roomID = self.connections[id]?.roomID, var room = self.rooms[roomID] else { return [] }
+        self.connections[id]?.roomID = nil
+        guard let index = room.members.firstIndex(where: { $0.connection == id }) else { return [] }
+        let member = room.members.remove(at: index)
+        var actions: [Action] = []
+        if room.inMatch {
+            actions.append(.leaveMatch(roomID: roomID, accountID: member.account.id))
+        }
+        if room.members.isEmpty && !room.inMatch {
+            self.rooms[roomID] = nil
+            return actions
+        }
+        self.rooms[roomID] = room
+        actions += self.broadcastState(of: room)
+        if !room.inMatch { actions += self.startIfAllReady(roomID) }
+        return actions
+    }
+
+    mutating func chat(_ id: ConnectionID, account: LobbyAccount, roomID: UInt32?, text: String) -> [Action] {
+        guard let roomID, let room = self.rooms[roomID] else {
+            return [.send(id, .error(code: .notInRoom, message: "join a room to chat"))]
+        }
+        guard !text.isEmpty, text.utf8.count <= self.limits.maximumChatBytes else {
+            return [.send(id, .error(code: .invalidArgument, message: "a chat message has 1 to \(self.limits.maximumChatBytes) bytes"))]
+        }
+        let message = ServerMessage.chatMessage(roomID: roomID, fromAccount: account.id, fromName: account.name, text: text)
+        return room.members.map { .send($0.connection, message) }
+    }
+
+    mutating func setReady(_ id: ConnectionID, roomID: UInt32?, ready: Bool) -> [Action] {
+        guard let roomID, var room = self.rooms[roomID],
+              let index = room.members.firstIndex(where: { $0.connection == id })
+        else {
+            return [.send(id, .error(code: .notInRoom, message: "join a room before getting ready"))]
+        }
+        guard !room.inMatch else {
+            return [.send(id, .error(code: .roomInMatch, message: "the match has already started"))]
+        }
+        room.members[index].ready = ready
+        self.rooms[roomID] = room
+        return self.broadcastState(of: room) + self.startIfAllReady(roomID)
+    }
+
+    /// Starts the room's match when it has enough members and all of them are ready.
+    mutating func startIfAllReady(_ roomID: UInt32) -> [Action] {
+        guard var room = self.rooms[roomID], !room.inMatch,
+              room.members.count >= self.limits.minimumPlayersToStart,
+              room.members.allSatisfy(\.ready)
+        else { return [] }
+        room.inMatch = true
+        self.rooms[roomID] = room
+        let launch = MatchLaunch(
+            roomID: roomID,
+            roomName: room.name,
+            transport: room.transport,
+            players: room.members.map { MatchLaunch.Player(connection: $0.connection, account: $0.account) }
+        )
+        return [.startMatch(launch)] + self.broadcastState(of: room)
+    }
+
+    func broadcastState(of room: Room) -> [Action] {
+        let members = room.members.map { RoomMember(accountID: $0.account.id, name: $0.account.name, ready: $0.ready) }
+        let message = ServerMessage.roomState(room.summary, members: members)
+        return room.members.map { .send($0.connection, message) }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,117 @@
+import NetcodeProtocol
+
+/// Identifies one lobby connection for as long as it is open.
+public typealias ConnectionID = UInt64
+
+/// An authenticated account as the lobby knows it.
+public struct LobbyAccount: Sendable, Hashable {
+    public var id: UInt64
+    public var name: String
+
+    public init(id: UInt64, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// What the lobby asks its driver to verify: the password work and the database are not the lobby's.
+public struct AuthenticationRequest: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case register, login }
+    public var kind: Kind
+    public var name: String
+    public var password: String
+}
+
+/// A room whose members are all ready: the driver allocates the match and its sessions.
+public struct MatchLaunch: Sendable, Hashable {
+    public struct Player: Sendable, Hashable {
+        public var connection: ConnectionID
+        public var account: LobbyAccount
+    }
+
+    public var roomID: UInt32
+    public var roomName: String
+    public var transport: UpdateTransport
+    public var players: [Player]
+}
+
+/// The lobby's rules, free of sockets, clocks and databases: events in, actions out.
+///
+/// The driver (``LobbyService``) feeds it connection events and decoded messages and carries out the
+/// actions it returns, in order. Keeping the rules here lets the tests walk every path without a socket.
+public struct LobbyState: Sendable {
+    public enum Action: Sendable, Hashable {
+        case send(ConnectionID, ServerMessage)
+        /// Send the message (if any), then close the connection.
+        case close(ConnectionID, ServerMessage?)
+        case authenticate(ConnectionID, AuthenticationRequest)
+        case startMatch(MatchLaunch)
+        /// A player left (or lost the connection) while their room was in a match.
+        case leaveMatch(roomID: UInt32, accountID: UInt64)
+    }
+
+    public struct Limits: Sendable, Hashable {
+        public var minimumPlayersToStart: Int
+        public var maximumPlayersPerRoom: Int
+        public var maximumRooms: Int
+        public var maximumChatBytes: Int
+
+        public init(minimumPlayersToStart: Int = 2, maximumPlayersPerRoom: Int = 16, maximumRooms: Int = 1000, maximumChatBytes: Int = 500) {
+            self.minimumPlayersToStart = minimumPlayersToStart
+            self.maximumPlayersPerRoom = maximumPlayersPerRoom
+            self.maximumRooms = maximumRooms
+            self.maximumChatBytes = maximumChatBytes
+        }
+    }
+
+    enum Phase: Sendable, Hashable {
+        case awaitingHello
+        case anonymous
+        case authenticating
+        case loggedIn(LobbyAccount)
+    }
+
+    struct Connection: Sendable {
+        var phase: Phase = .awaitingHello
+        var roomID: UInt32?
+    }
+
+    struct Room: Sendable {
+        var id: UInt32
+        var name: String
+        var maxPlayers: UInt8
+        var transport: UpdateTransport
+        /// Members in join order, with their ready flag.
+        var members: [(connection: ConnectionID, account: LobbyAccount, ready: Bool)] = []
+        var inMatch = false
+    }
+
+    public let serverName: String
+    public let defaultTransport: UpdateTransport
+    public let limits: Limits
+    public let maximumFrameSize: Int
+    var connections: [ConnectionID: Connection] = [:]
+    var rooms: [UInt32: Room] = [:]
+    var onlineAccounts: [UInt64: ConnectionID] = [:]
+    var nextRoomID: UInt32 = 1
+
+    public init(serverName: String, defaultTransport: UpdateTransport, limits: Limits = Limits(), maximumFrameSize: Int = LobbyFraming.defaultMaximumFrameSize) {
+        self.serverName = serverName
+        self.defaultTransport = defaultTransport
+        self.limits = limits
+        self.maximumFrameSize = maximumFrameSize
+    }
+
+    public var connectionCount: Int { self.connections.count }
+    public var roomCount: Int { self.rooms.count }
+
+    /// The connection's account, once logged in.
+    public func account(of connection: ConnectionID) -> LobbyAccount? {
+        if case .loggedIn(let account) = self.connections[connection]?.phase { return account }
+        return nil
+    }
+
+    public mutating func connected(_ id: ConnectionID) {
+        self.connections[id] = Connection()
+    }
+}

@@ -1,0 +1,82 @@
+import NetcodeProtocol
+
+/// Everything the server can be told, with the defaults `netcode server` uses.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind both the TCP lobby and the UDP realtime socket to.
+    public var host: String
+    /// TCP lobby port; 0 picks a free port (tests).
+    public var tcpPort: Int
+    /// UDP realtime port; 0 picks a free port (tests).
+    public var udpPort: Int
+    /// SQLite file; created with its folder when missing.
+    public var databasePath: String
+    public var serverName: String
+    /// Pending TCP connections the kernel queues before `accept`.
+    public var listenBacklog: Int32
+    /// Lobby connections served at once; the next one is told `serverFull` and closed.
+    public var maximumConnections: Int
+    /// A lobby client that sends nothing for this long is told `idleTimeout` and closed. Clients keep an
+    /// idle connection open with `ping`.
+    public var idleTimeout: Duration
+    /// Largest lobby frame payload accepted.
+    public var maximumFrameSize: Int
+    /// Frames a client may send per second on average, and in a burst, before it is cut off as a flood.
+    public var framesPerSecond: Int
+    public var frameBurst: Int
+    /// Outbound bytes queued for a lobby client before it is cut off as too slow to read.
+    public var maximumQueuedBytes: Int
+    /// PBKDF2 rounds for new password hashes.
+    public var passwordIterations: Int
+    /// Failed logins allowed from one address within `loginFailureWindow` before it is refused for
+    /// `loginBlockDuration`.
+    public var loginFailuresAllowed: Int
+    public var loginFailureWindow: Duration
+    public var loginBlockDuration: Duration
+    /// Transport of matches whose room did not choose one.
+    public var defaultTransport: UpdateTransport
+    public var lobbyLimits: LobbyState.Limits
+    /// Time allowed for a graceful shutdown before sockets are closed regardless.
+    public var shutdownGracePeriod: Duration
+
+    public init(
+        host: String = "127.0.0.1",
+        tcpPort: Int = 7777,
+        udpPort: Int = 7778,
+        databasePath: String = "data/netcode.sqlite",
+        serverName: String = "netcode",
+        listenBacklog: Int32 = 256,
+        maximumConnections: Int = 4096,
+        idleTimeout: Duration = .seconds(30),
+        maximumFrameSize: Int = LobbyFraming.defaultMaximumFrameSize,
+        framesPerSecond: Int = 300,
+        frameBurst: Int = 600,
+        maximumQueuedBytes: Int = 1 << 20,
+        passwordIterations: Int = 100_000,
+        loginFailuresAllowed: Int = 5,
+        loginFailureWindow: Duration = .seconds(60),
+        loginBlockDuration: Duration = .seconds(30),
+        defaultTransport: UpdateTransport = .udp,
+        lobbyLimits: LobbyState.Limits = .init(),
+        shutdownGracePeriod: Duration = .seconds(4)
+    ) {
+        self.host = host
+        self.tcpPort = tcpPort
+        self.udpPort = udpPort
+        self.databasePath = databasePath
+        self.serverName = serverName
+        self.listenBacklog = listenBacklog
+        self.maximumConnections = maximumConnections
+        self.idleTimeout = idleTimeout
+        self.maximumFrameSize = maximumFrameSize
+        self.framesPerSecond = framesPerSecond
+        self.frameBurst = frameBurst
+        self.maximumQueuedBytes = maximumQueuedBytes
+        self.passwordIterations = passwordIterations
+        self.loginFailuresAllowed = loginFailuresAllowed
+        self.loginFailureWindow = loginFailureWindow
+        self.loginBlockDuration = loginBlockDuration
+        self.defaultTransport = defaultTransport
+        self.lobbyLimits = lobbyLimits
+        self.shutdownGracePeriod = shutdownGracePeriod
+    }
+}

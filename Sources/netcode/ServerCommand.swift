@@ -1,0 +1,101 @@
+import ArgumentParser
+import Logging
+import NetcodeProtocol
+import NetcodeServer
+import NetcodeStore
+import ServiceLifecycle
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the headless game server: TCP lobby, UDP realtime, SQLite results.",
+        discussion: "Stops gracefully on SIGINT or SIGTERM: clients are told, pending results are written, every socket is closed."
+    )
+
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Address to listen on (TCP lobby and UDP realtime).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "TCP port of the lobby.")
+    var tcpPort: Int = 7777
+
+    @Option(help: "UDP port of the realtime stream.")
+    var udpPort: Int = 7778
+
+    @Option(help: "Pending TCP connections the kernel may queue before they are accepted.")
+    var backlog: Int32 = 256
+
+    @Option(help: "Lobby connections served at once; more are refused with 'server full'.")
+    var maxConnections: Int = 4096
+
+    @Option(help: "Close a lobby client that sends nothing for this long (e.g. 30s, 500ms).")
+    var idleTimeout: DurationArgument = .init(.seconds(30))
+
+    @Option(help: "Largest lobby frame accepted, in bytes; a larger frame closes the connection.")
+    var maxFrameSize: Int = LobbyFraming.defaultMaximumFrameSize
+
+    @Option(help: "Frames per second a lobby client may send on average before it is cut off as a flood.")
+    var maxFrameRate: Int = 300
+
+    @Option(help: "PBKDF2-SHA256 rounds for new password hashes (higher is slower to crack and to log in).")
+    var passwordIterations: Int = 100_000
+
+    @Option(help: "Transport of realtime updates for rooms that don't choose: udp or tcp.")
+    var updates: TransportArgument = .init(.udp)
+
+    @Option(help: "Players needed in a room before it starts when all are ready.")
+    var minPlayers: Int = 2
+
+    func run() async throws {
+        let logger = self.logging.makeLogger(label: "netcode.server")
+        let configuration = ServerConfiguration(
+            host: self.host,
+            tcpPort: self.tcpPort,
+            udpPort: self.udpPort,
+            databasePath: self.database.databasePath,
+            listenBacklog: self.backlog,
+            maximumConnections: self.maxConnections,
+            idleTimeout: self.idleTimeout.duration,
+            maximumFrameSize: self.maxFrameSize,
+            framesPerSecond: self.maxFrameRate,
+            frameBurst: self.maxFrameRate * 2,
+            passwordIterations: self.passwordIterations,
+            defaultTransport: self.updates.transport,
+            lobbyLimits: .init(minimumPlayersToStart: self.minPlayers)
+        )
+        let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
+        let server = try GameServer(configuration: configuration, database: database, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    func validate() throws {
+        guard (0...65535).contains(self.tcpPort), (0...65535).contains(self.udpPort) else {
+            throw ValidationError("ports are between 0 and 65535")
+        }
+        guard self.maxFrameSize >= 64, self.maxFrameSize <= 16 << 20 else {
+            throw ValidationError("--max-frame-size must be between 64 bytes and 16 MiB")
+        }
+        guard self.passwordIterations >= 1 else { throw ValidationError("--password-iterations must be at least 1") }
+        guard self.minPlayers >= 1 else { throw ValidationError("--min-players must be at least 1") }
+    }
+}
+
+struct TransportArgument: ExpressibleByArgument, Sendable {
+    var transport: UpdateTransport
+    init(_ transport: UpdateTransport) { self.transport = transport }
+    init?(argument: String) {
+        guard let transport = UpdateTransport(name: argument) else { return nil }
+        self.transport = transport
+    }
+    var defaultValueDescription: String { "\(self.transport)" }
+    static var allValueStrings: [String] { ["udp", "tcp"] }
+}
