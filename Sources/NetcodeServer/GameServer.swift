@@ -17,6 +17,8 @@ public final class GameServer: Service, Sendable {
     let logger: Logger
     let eventLoopGroup: MultiThreadedEventLoopGroup
     private let state = NIOLockedValueBox(RunState())
+    /// Runs the matches; nil on a lobby-only server.
+    let matchHost: (any MatchHosting)? = nil
 
     struct RunState {
         var listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>?
@@ -78,7 +80,7 @@ public final class GameServer: Service, Sendable {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
                             group.addTask {
-                                await LobbyConnection(channel: connection, lobby: self.lobby, configuration: self.configuration, logger: self.logger).run()
+                                await LobbyConnection(channel: connection, lobby: self.lobby, matchHost: self.matchHost, configuration: self.configuration, logger: self.logger).run()
                             }
                         }
                     }

@@ -7,52 +7,70 @@ import NetcodeProtocol
 struct LobbyConnection {
     let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     let lobby: LobbyService
+    let matchHost: (any MatchHosting)?
     let configuration: ServerConfiguration
     let logger: Logger
-    let clock = ContinuousClock()
 
     func run() async {
         let address = self.channel.channel.remoteAddress?.ipAddress ?? "unknown"
-        guard let handle = await self.lobby.open(channel: self.channel.channel, address: address, maximumConnections: self.configuration.maximumConnections) else {
-            let refusal = LobbyConnectionHandle(id: 0, channel: self.channel.channel, address: address)
-            refusal.close(after: .error(code: .serverFull, message: "the server is full (\(self.configuration.maximumConnections) connections); try again later"))
-            return
-        }
-        var logger = self.logger
-        logger[metadataKey: "connection"] = "\(handle.id)"
-        logger.debug("lobby connection opened", metadata: ["peer": "\(address)"])
-
-        var limiter = FrameRateLimiter(rate: self.configuration.framesPerSecond, burst: self.configuration.frameBurst)
-        let origin = self.clock.now
         do {
             try await self.channel.executeThenClose { inbound, _ in
-                for try await frame in inbound {
-                    guard limiter.allow(now: self.clock.now - origin) else {
-                        logger.warning("closing flooding lobby client", metadata: ["peer": "\(address)"])
-                        handle.close(after: .error(code: .flooding, message: "more than \(self.configuration.framesPerSecond) frames per second; connection closed"))
-                        break
-                    }
-                    let message: ClientMessage
-                    do {
-                        message = try ClientMessage(decoding: frame)
-                    } catch let error as LobbyDecodingError {
-                        let code: LobbyErrorCode
-                        if case .unknownMessageType = error { code = .unknownMessage } else { code = .malformedMessage }
-                        logger.info("closing lobby client after a bad message", metadata: ["error": "\(error)"])
-                        handle.close(after: .error(code: code, message: "\(error)"))
-                        break
-                    }
-                    await self.lobby.received(message, from: handle.id)
+                guard let handle = await self.lobby.open(channel: self.channel.channel, address: address, maximumConnections: self.configuration.maximumConnections) else {
+                    try await self.finalError(.serverFull, "the server is full or shutting down; try again later")
+                    return
                 }
+                var logger = self.logger
+                logger[metadataKey: "connection"] = "\(handle.id)"
+                logger.debug("lobby connection opened", metadata: ["peer": "\(address)"])
+                defer { logger.debug("lobby connection closed") }
+                do {
+                    try await self.serve(inbound, handle: handle, logger: logger)
+                } catch let error as LobbyFrameError {
+                    logger.info("closing lobby client after a bad frame", metadata: ["error": "\(error)"])
+                    try? await self.finalError(.frameTooLarge, "\(error)")
+                } catch {
+                    logger.debug("lobby connection ended with an error", metadata: ["error": "\(error)"])
+                }
+                await self.lobby.closed(handle.id)
             }
-        } catch let error as LobbyFrameError {
-            logger.info("closing lobby client after a bad frame", metadata: ["error": "\(error)"])
-            handle.close(after: .error(code: .frameTooLarge, message: "\(error)"))
         } catch {
-            logger.debug("lobby connection ended with an error", metadata: ["error": "\(error)"])
-            handle.close(after: nil)
+            self.logger.debug("lobby connection failed", metadata: ["error": "\(error)"])
         }
-        await self.lobby.closed(handle.id)
-        logger.debug("lobby connection closed")
+    }
+
+    private func serve(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, handle: LobbyConnectionHandle, logger: Logger) async throws {
+        let clock = ContinuousClock()
+        let origin = clock.now
+        var limiter = FrameRateLimiter(rate: self.configuration.framesPerSecond, burst: self.configuration.frameBurst)
+        for try await frame in inbound {
+            guard limiter.allow(now: clock.now - origin) else {
+                logger.warning("closing flooding lobby client", metadata: ["peer": "\(handle.address)"])
+                try await self.finalError(.flooding, "more than \(self.configuration.framesPerSecond) frames per second; connection closed")
+                return
+            }
+            let message: ClientMessage
+            do {
+                message = try ClientMessage(decoding: frame)
+            } catch let error as LobbyDecodingError {
+                let code: LobbyErrorCode
+                if case .unknownMessageType = error { code = .unknownMessage } else { code = .malformedMessage }
+                logger.info("closing lobby client after a bad message", metadata: ["error": "\(error)"])
+                try await self.finalError(code, "\(error)")
+                return
+            }
+            if case .realtime(let packet) = message, let matchHost = self.matchHost {
+                await matchHost.receivedRealtimeFrame(packet, from: handle.id)
+                continue
+            }
+            await self.lobby.received(message, from: handle.id)
+        }
+    }
+
+    /// Writes an error that ends the connection and waits until it is on the wire; the channel closes
+    /// when the caller returns.
+    private func finalError(_ code: LobbyErrorCode, _ text: String) async throws {
+        var buffer = self.channel.channel.allocator.buffer(capacity: 64)
+        ServerMessage.error(code: code, message: text).encode(into: &buffer)
+        try await self.channel.channel.writeAndFlush(buffer)
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NetcodeClient
+import NetcodeProtocol
+import NetcodeStore
+@testable import NetcodeServer
+
+/// A real server on 127.0.0.1 with OS-chosen ports and an in-memory (or given) database, run in the
+/// background for one test.
+struct TestServer {
+    let server: GameServer
+    let database: NetcodeDatabase
+    let port: Int
+    let task: Task<Void, any Error>
+
+    static func start(
+        database: NetcodeDatabase? = nil,
+        tcpPort: Int = 0,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
+        var configuration = ServerConfiguration(tcpPort: tcpPort, udpPort: 0, passwordIterations: 1_000)
+        configure(&configuration)
+        let database = try database ?? NetcodeDatabase.inMemory()
+        var logger = Logger(label: "test.server")
+        logger.logLevel = ProcessInfo.processInfo.environment["NETCODE_TEST_LOG"] != nil ? .debug : .critical
+        let server = try GameServer(configuration: configuration, database: database, logger: logger)
+        let port = try await server.bind()
+        let task = Task { try await server.run() }
+        return TestServer(server: server, database: database, port: port, task: task)
+    }
+
+    func connect() async throws -> LobbyClient {
+        try await LobbyClient.connect(host: "127.0.0.1", port: self.port)
+    }
+
+    /// Connects, says hello and registers (or logs in) `name`.
+    func player(_ name: String, password: String = "password-\(UUID().uuidString.prefix(4))", register: Bool = true) async throws -> LobbyClient {
+        let client = try await self.connect()
+        try await client.hello()
+        try await client.send(register ? .register(name: name, password: password) : .login(name: name, password: password))
+        _ = try await client.expect("loggedIn") { if case .loggedIn(let id, _, _) = $0 { id } else { nil } }
+        return client
+    }
+
+    /// Stops the server gracefully and waits for `run()` to return.
+    func stop() async throws {
+        self.server.shutdown()
+        try await self.task.value
+    }
+}
+
+extension LobbyClient {
+    func hello() async throws {
+        try await self.send(.hello(version: lobbyProtocolVersion, client: "tests"))
+        _ = try await self.expect("welcome") { if case .welcome = $0 { true } else { nil } }
+    }
+
+    /// The next error the server sends.
+    func expectError(timeout: Duration = .seconds(10)) async throws -> (LobbyErrorCode, String) {
+        while true {
+            guard let message = try await self.next(timeout: timeout) else { throw LobbyClientError.connectionClosed }
+            if case .error(let code, let text) = message { return (code, text) }
+        }
+    }
+
+    /// Reads until the server closes the connection; returns what arrived on the way.
+    func drainUntilClosed(timeout: Duration = .seconds(10)) async throws -> [ServerMessage] {
+        var messages: [ServerMessage] = []
+        while let message = try await self.next(timeout: timeout) { messages.append(message) }
+        return messages
+    }
+}
