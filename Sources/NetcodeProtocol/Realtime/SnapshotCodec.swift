@@ -1,0 +1,108 @@
+import NIOCore
+
+/// Why a snapshot could not be encoded. These are limits of the wire format, hit only by a world far
+/// larger than the game's.
+public enum SnapshotEncodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Two players or two coins share an id.
+    case duplicateIDs
+    /// More than 255 players or coins in one list.
+    case tooManyEntries(Int)
+    /// The encoded payload exceeds ``RealtimePacket/maxPayloadSize``.
+    case payloadTooLarge(Int)
+
+    public var description: String {
+        switch self {
+        case .duplicateIDs: return "a snapshot has two players or two coins with the same id"
+        case .tooManyEntries(let count): return "a snapshot list holds at most 255 entries, got \(count)"
+        case .payloadTooLarge(let size):
+            return "snapshot payload of \(size) bytes exceeds \(RealtimePacket.maxPayloadSize); send fewer entities"
+        }
+    }
+}
+
+/// Encodes and decodes ``SnapshotMessage`` payloads.
+///
+/// ```
+/// offset size field
+///      0    4 tick
+///      4    4 send time: low 32 bits of the server clock in microseconds
+///      8    4 newest input sequence processed for this client (0 = none)
+///     12    1 baseline offset: 0 = full snapshot; k > 0 = delta against tick (tick - k)
+///     13    . body: full or delta, see SnapshotCodec+Full.swift and SnapshotCodec+DeltaEncoding.swift
+/// ```
+/// A payload with bytes left after the body is malformed.
+public enum SnapshotCodec {
+    static let headerSize = 13
+
+    /// Encodes `message`, as a delta against `baseline` when one is given whose tick is 1...255 ticks
+    /// before the message's, else in full.
+    public static func encode(_ message: SnapshotMessage, baseline: SnapshotState?) throws(SnapshotEncodingError) -> ByteBuffer {
+        let state = message.state
+        guard state.hasUniqueIDs else { throw .duplicateIDs }
+        for count in [state.players.count, state.coins.count] where count > 255 {
+            throw .tooManyEntries(count)
+        }
+        var offset: UInt8 = 0
+        if let baseline {
+            let distance = state.tick &- baseline.tick
+            if distance >= 1, distance <= 255, baseline.hasUniqueIDs { offset = UInt8(distance) }
+        }
+        var buffer = ByteBuffer()
+        buffer.writeInteger(state.tick)
+        buffer.writeInteger(message.sendTimeMicrosLow)
+        buffer.writeInteger(message.lastProcessedInput)
+        buffer.writeInteger(offset)
+        if offset > 0, let baseline {
+            try writeDelta(state, against: baseline, to: &buffer)
+        } else {
+            writeFull(state, to: &buffer)
+        }
+        guard buffer.readableBytes <= RealtimePacket.maxPayloadSize else {
+            throw .payloadTooLarge(buffer.readableBytes)
+        }
+        return buffer
+    }
+
+    /// The tick a payload carries and the baseline tick it needs (`nil` for a full snapshot), read
+    /// without decoding the body; `nil` if the payload is shorter than the snapshot header.
+    public static func peekTicks(_ payload: ByteBuffer) -> (tick: UInt32, baselineTick: UInt32?)? {
+        guard
+            let tick = payload.getInteger(at: payload.readerIndex, as: UInt32.self),
+            let offset = payload.getInteger(at: payload.readerIndex + 12, as: UInt8.self)
+        else { return nil }
+        return (tick, offset == 0 ? nil : tick &- UInt32(offset))
+    }
+
+    /// Decodes a payload.
+    ///
+    /// - Parameter baseline: looks up a state the receiver kept, by tick; asked only for delta snapshots.
+    /// - Throws: ``RealtimeDecodingError/missingBaseline(tick:)`` when the baseline is not available,
+    ///   ``RealtimeDecodingError/malformed(_:)`` when the bytes break the layout. Never traps.
+    public static func decode(
+        _ payload: ByteBuffer,
+        baseline: (UInt32) -> SnapshotState?
+    ) throws(RealtimeDecodingError) -> SnapshotMessage {
+        var buffer = payload
+        guard
+            let tick = buffer.readInteger(as: UInt32.self),
+            let sendTime = buffer.readInteger(as: UInt32.self),
+            let lastInput = buffer.readInteger(as: UInt32.self),
+            let offset = buffer.readInteger(as: UInt8.self)
+        else { throw .malformed("a snapshot starts with \(headerSize) bytes, got \(payload.readableBytes)") }
+
+        let state: SnapshotState
+        var baselineTick: UInt32?
+        if offset == 0 {
+            state = try readFull(tick: tick, from: &buffer)
+        } else {
+            let wanted = tick &- UInt32(offset)
+            guard let base = baseline(wanted), base.tick == wanted else { throw .missingBaseline(tick: wanted) }
+            state = try readDelta(tick: tick, against: base, from: &buffer)
+            baselineTick = wanted
+        }
+        guard buffer.readableBytes == 0 else {
+            throw .malformed("\(buffer.readableBytes) bytes left after the snapshot body")
+        }
+        return SnapshotMessage(state: state, sendTimeMicrosLow: sendTime, lastProcessedInput: lastInput, baselineTick: baselineTick)
+    }
+}

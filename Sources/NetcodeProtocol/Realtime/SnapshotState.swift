@@ -1,0 +1,58 @@
+/// One player as a snapshot carries it: quantized position (see ``Quantizer``), score and flags.
+public struct PlayerSnapshot: Sendable, Hashable {
+    /// ``flags`` bit 0: the player is connected.
+    public static let connectedFlag: UInt8 = 1
+
+    public var id: UInt8
+    public var x: UInt16
+    public var y: UInt16
+    public var score: UInt16
+    public var flags: UInt8
+
+    public init(id: UInt8, x: UInt16, y: UInt16, score: UInt16, flags: UInt8) {
+        self.id = id
+        self.x = x
+        self.y = y
+        self.score = score
+        self.flags = flags
+    }
+
+    public init(id: UInt8, x: UInt16, y: UInt16, score: UInt16, connected: Bool) {
+        self.init(id: id, x: x, y: y, score: score, flags: connected ? Self.connectedFlag : 0)
+    }
+
+    public var isConnected: Bool { flags & Self.connectedFlag != 0 }
+}
+
+/// One coin: quantized position.
+public struct CoinSnapshot: Sendable, Hashable {
+    public var id: UInt16
+    public var x: UInt16
+    public var y: UInt16
+
+    public init(id: UInt16, x: UInt16, y: UInt16) {
+        self.id = id
+        self.x = x
+        self.y = y
+    }
+}
+
+/// The world at one tick, as the server sends it. Players and coins are kept sorted by id, so two
+/// states with the same content compare equal however they were built; ids must be unique.
+public struct SnapshotState: Sendable, Equatable {
+    public var tick: UInt32
+    public private(set) var players: [PlayerSnapshot]
+    public private(set) var coins: [CoinSnapshot]
+
+    public init(tick: UInt32, players: [PlayerSnapshot], coins: [CoinSnapshot]) {
+        self.tick = tick
+        self.players = players.sorted { $0.id < $1.id }
+        self.coins = coins.sorted { $0.id < $1.id }
+    }
+
+    /// Whether no two players and no two coins share an id (the codec refuses states where they do).
+    public var hasUniqueIDs: Bool {
+        zip(players, players.dropFirst()).allSatisfy { $0.id != $1.id }
+            && zip(coins, coins.dropFirst()).allSatisfy { $0.id != $1.id }
+    }
+}

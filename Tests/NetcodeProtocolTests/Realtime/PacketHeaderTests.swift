@@ -1,0 +1,69 @@
+import NIOCore
+import Testing
+
+@testable import NetcodeProtocol
+
+@Suite("Realtime packet header")
+struct PacketHeaderTests {
+    private func datagram(header: PacketHeader, payloadBytes: Int = 0) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        header.write(to: &buffer)
+        buffer.writeRepeatingByte(0xAB, count: payloadBytes + RealtimePacket.tagSize)
+        return buffer
+    }
+
+    @Test("every header field round-trips, for every packet type")
+    func roundTrip() throws {
+        for type in PacketType.allCases {
+            let header = PacketHeader(type: type, sessionID: 0xDEAD_BEEF, sequence: 0xFFFE, ack: 0x1234, ackBits: 0x8000_0001)
+            let buffer = datagram(header: header, payloadBytes: 3)
+            #expect(try PacketHeader.parse(buffer).get() == header)
+            #expect(PacketHeader.peekSessionID(buffer) == 0xDEAD_BEEF)
+        }
+    }
+
+    @Test("the header is 16 big-endian bytes in the documented order")
+    func layout() {
+        let header = PacketHeader(type: .snapshot, sessionID: 0x0A0B_0C0D, sequence: 0x0102, ack: 0x0304, ackBits: 0x0506_0708)
+        var buffer = ByteBuffer()
+        header.write(to: &buffer)
+        #expect(RealtimeFixtures.bytes(buffer) == [
+            0x4E, 0x43, 0x01, 0x02, 0x0A, 0x0B, 0x0C, 0x0D, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+        ])
+    }
+
+    @Test("each kind of bad header has its own drop reason")
+    func dropReasons() {
+        let good = datagram(header: PacketHeader(type: .input, sessionID: 7, sequence: 1, ack: 0, ackBits: 0))
+        func mutated(_ index: Int, _ value: UInt8) -> ByteBuffer {
+            var copy = good
+            copy.setInteger(value, at: index)
+            return copy
+        }
+        #expect(PacketHeader.parse(mutated(0, 0x4F)).failureReason == .badMagic)
+        #expect(PacketHeader.parse(mutated(2, 2)).failureReason == .badVersion)
+        #expect(PacketHeader.parse(mutated(3, 0)).failureReason == .unknownType)
+        #expect(PacketHeader.parse(mutated(3, 5)).failureReason == .unknownType)
+        #expect(PacketHeader.parse(good.getSlice(at: 0, length: 31)!).failureReason == .truncated)
+        let big = datagram(header: PacketHeader(type: .input, sessionID: 7, sequence: 1, ack: 0, ackBits: 0), payloadBytes: 1169)
+        #expect(big.readableBytes == 1201)
+        #expect(PacketHeader.parse(big).failureReason == .oversized)
+        #expect(PacketHeader.peekSessionID(mutated(0, 0)) == nil)
+        #expect(PacketHeader.peekSessionID(ByteBuffer()) == nil)
+    }
+
+    @Test("parse honours the reader index of a slice")
+    func readerIndex() throws {
+        var buffer = ByteBuffer(bytes: [9, 9, 9])
+        buffer.writeImmutableBuffer(datagram(header: PacketHeader(type: .keepalive, sessionID: 42, sequence: 3, ack: 2, ackBits: 1)))
+        buffer.moveReaderIndex(forwardBy: 3)
+        #expect(PacketHeader.peekSessionID(buffer) == 42)
+    }
+}
+
+extension Result where Failure == DropReason {
+    var failureReason: DropReason? {
+        if case .failure(let reason) = self { return reason }
+        return nil
+    }
+}
