@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NetcodeProtocol
@@ -26,10 +27,12 @@ public enum LobbyClientError: Error, CustomStringConvertible, Equatable {
 public actor LobbyClient {
     public nonisolated let channel: any Channel
     private let inbox: Mailbox<ServerMessage>
+    private nonisolated let realtimeSink: NIOLockedValueBox<(@Sendable (ByteBuffer) -> Void)?>
 
-    init(channel: any Channel, inbox: Mailbox<ServerMessage>) {
+    init(channel: any Channel, inbox: Mailbox<ServerMessage>, realtimeSink: NIOLockedValueBox<(@Sendable (ByteBuffer) -> Void)?>) {
         self.channel = channel
         self.inbox = inbox
+        self.realtimeSink = realtimeSink
     }
 
     /// Connects to a lobby. The connection has TCP_NODELAY set (NIO's default) and keepalive on.
@@ -40,6 +43,7 @@ public actor LobbyClient {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> LobbyClient {
         let inbox = Mailbox<ServerMessage>()
+        let sink = NIOLockedValueBox<(@Sendable (ByteBuffer) -> Void)?>(nil)
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.socketOption(.so_keepalive), value: 1)
@@ -49,13 +53,19 @@ public actor LobbyClient {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LobbyFrameDecoder(maximumFrameSize: maximumFrameSize)),
                         MessageToByteHandler(ClientFrameEncoder()),
-                        ServerMessageStreamHandler(inbox: inbox),
+                        ServerMessageStreamHandler(inbox: inbox, realtimeSink: sink),
                     ])
                 }
             }
             .connect(host: host, port: port)
             .get()
-        return LobbyClient(channel: channel, inbox: inbox)
+        return LobbyClient(channel: channel, inbox: inbox, realtimeSink: sink)
+    }
+
+    /// Routes `realtime` frames to `sink` (called on the connection's event loop) instead of the inbox;
+    /// nil routes them to the inbox again.
+    public nonisolated func setRealtimeSink(_ sink: (@Sendable (ByteBuffer) -> Void)?) {
+        self.realtimeSink.withLockedValue { $0 = sink }
     }
 
     /// Sends one message and waits until it has been written to the socket.
@@ -142,14 +152,21 @@ final class ServerMessageStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let inbox: Mailbox<ServerMessage>
+    private let realtimeSink: NIOLockedValueBox<(@Sendable (ByteBuffer) -> Void)?>
 
-    init(inbox: Mailbox<ServerMessage>) {
+    init(inbox: Mailbox<ServerMessage>, realtimeSink: NIOLockedValueBox<(@Sendable (ByteBuffer) -> Void)?>) {
         self.inbox = inbox
+        self.realtimeSink = realtimeSink
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         do {
-            self.inbox.push(try ServerMessage(decoding: self.unwrapInboundIn(data)))
+            let message = try ServerMessage(decoding: self.unwrapInboundIn(data))
+            if case .realtime(let packet) = message, let sink = self.realtimeSink.withLockedValue({ $0 }) {
+                sink(packet)
+            } else {
+                self.inbox.push(message)
+            }
         } catch {
             self.inbox.finish(throwing: error)
             context.close(promise: nil)

@@ -16,14 +16,25 @@ public final class GameServer: Service, Sendable {
     let database: NetcodeDatabase
     let logger: Logger
     let eventLoopGroup: MultiThreadedEventLoopGroup
+    let recorder: ResultRecorder
     private let state = NIOLockedValueBox(RunState())
-    /// Runs the matches; nil on a lobby-only server.
-    let matchHost: (any MatchHosting)? = nil
 
     struct RunState {
         var listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>?
+        var realtime: RealtimeEndpoint?
         var shutdownRequested = false
     }
+
+    /// The bound UDP socket and the matches behind it.
+    struct RealtimeEndpoint: Sendable {
+        var channel: any Channel
+        var server: NIOLoopBound<RealtimeServer>
+        var director: MatchDirector
+        var port: Int
+    }
+
+    /// The realtime (UDP) port, once bound.
+    public var udpPort: Int? { self.state.withLockedValue { $0.realtime?.port } }
 
     public init(
         configuration: ServerConfiguration,
@@ -45,6 +56,7 @@ public final class GameServer: Service, Sendable {
             ),
             logger: logger
         )
+        self.recorder = ResultRecorder(database: database, logger: logger)
         self.lobby = LobbyService(
             state: LobbyState(
                 serverName: configuration.serverName,
@@ -64,8 +76,12 @@ public final class GameServer: Service, Sendable {
         if let listener = self.state.withLockedValue({ $0.listener }) {
             return listener.channel.localAddress?.port ?? self.configuration.tcpPort
         }
+        let realtime = try await self.makeRealtimeEndpoint()
         let listener = try await self.makeListener()
-        self.state.withLockedValue { $0.listener = listener }
+        self.state.withLockedValue {
+            $0.listener = listener
+            $0.realtime = realtime
+        }
         let port = listener.channel.localAddress?.port ?? self.configuration.tcpPort
         self.logger.info("lobby listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "tcp"])
         return port
@@ -73,14 +89,16 @@ public final class GameServer: Service, Sendable {
 
     public func run() async throws {
         try await self.bind()
-        guard let listener = self.state.withLockedValue({ $0.listener }) else { return }
+        guard let (listener, realtime) = self.state.withLockedValue({ state in state.listener.flatMap { l in state.realtime.map { (l, $0) } } }) else { return }
+        let matchHost = realtime.director
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                group.addTask { await self.reportStatus(every: .seconds(10)) }
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
                             group.addTask {
-                                await LobbyConnection(channel: connection, lobby: self.lobby, matchHost: self.matchHost, configuration: self.configuration, logger: self.logger).run()
+                                await LobbyConnection(channel: connection, lobby: self.lobby, matchHost: matchHost, configuration: self.configuration, logger: self.logger).run()
                             }
                         }
                     }
@@ -91,6 +109,9 @@ public final class GameServer: Service, Sendable {
         } onGracefulShutdown: {
             self.shutdown()
         }
+        // Every connection is closed; results of matches that ended are still being written.
+        await self.recorder.drain()
+        try? await realtime.channel.close()
         self.logger.info("server stopped")
     }
 
@@ -105,7 +126,71 @@ public final class GameServer: Service, Sendable {
         guard let listener else { return }
         self.logger.info("shutting down: no new connections, telling clients")
         listener.channel.close(promise: nil)
-        Task { await self.lobby.beginShutdown(reason: "the server is shutting down") }
+        if let realtime = self.state.withLockedValue({ $0.realtime }) {
+            realtime.channel.eventLoop.execute { realtime.server.value.abandonAll() }
+        }
+        let grace = self.configuration.shutdownGracePeriod
+        Task {
+            await self.lobby.beginShutdown(reason: "the server is shutting down")
+            // Clients that don't close after goingAway are closed for them.
+            try? await Task.sleep(for: grace)
+            await self.lobby.closeAll()
+        }
+    }
+
+    private func makeRealtimeEndpoint() async throws -> RealtimeEndpoint {
+        let firstMatchID = UInt64(try await self.database.nextMatchID())
+        let loop = self.eventLoopGroup.next()
+        let logger = self.logger
+        let server = try await loop.submit { NIOLoopBound(RealtimeServer(eventLoop: loop, logger: logger), eventLoop: loop) }.get()
+        let channel = try await DatagramBootstrap(group: loop)
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+            .channelOption(.datagramVectorReadMessageCount, value: 16)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 16))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(server.value) }
+            }
+            .bind(host: self.configuration.host, port: self.configuration.udpPort)
+            .get()
+        let port = channel.localAddress?.port ?? self.configuration.udpPort
+        let settings = self.configuration.match
+        let lobby = self.lobby
+        let recorder = self.recorder
+        let director = try await loop.submit {
+            MatchDirector(realtime: server.value, udpPort: port, settings: settings, firstMatchID: firstMatchID, lobby: lobby, recorder: recorder, logger: logger)
+        }.get()
+        await self.lobby.setMatchHost(director)
+        self.logger.info("realtime listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "udp"])
+        return RealtimeEndpoint(channel: channel, server: server, director: director, port: port)
+    }
+
+    /// Logs a status line now and then: connections, matches, realtime traffic, drops and tick cost.
+    private func reportStatus(every interval: Duration) async {
+        let clock = ContinuousClock()
+        var last = clock.now
+        var previous = RealtimeCounters()
+        while !self.state.withLockedValue({ $0.shutdownRequested }) {
+            try? await Task.sleep(for: .seconds(1))
+            guard clock.now - last >= interval, let realtime = self.state.withLockedValue({ $0.realtime }) else { continue }
+            let elapsed = Double((clock.now - last).components.seconds) + Double((clock.now - last).components.attoseconds) / 1e18
+            last = clock.now
+            guard let (counters, ticks, matches, sessions) = try? await realtime.channel.eventLoop.submit({
+                let server = realtime.server.value
+                return (server.counters, server.takeTickCost(), server.matchCount, server.sessionCount)
+            }).get() else { continue }
+            let connections = await self.lobby.connectionCount
+            self.logger.info("status", metadata: [
+                "connections": "\(connections)",
+                "matches": "\(matches)",
+                "sessions": "\(sessions)",
+                "udp_in_pps": "\(Int(Double(counters.datagramsReceived - previous.datagramsReceived) / elapsed))",
+                "udp_out_pps": "\(Int(Double(counters.datagramsSent - previous.datagramsSent) / elapsed))",
+                "dropped": "\(counters.drops.total - previous.drops.total)",
+                "tick_p99_us": "\(ticks.totalCount > 0 ? ticks.valueAtPercentile(99) / 1000 : 0)",
+            ])
+            previous = counters
+        }
     }
 
     private func makeListener() async throws -> NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never> {

@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     public var lobbyLimits: LobbyState.Limits
     /// Time allowed for a graceful shutdown before sockets are closed regardless.
     public var shutdownGracePeriod: Duration
+    /// How matches are run.
+    public var match: MatchSettings
 
     public init(
         host: String = "127.0.0.1",
@@ -57,8 +59,10 @@ public struct ServerConfiguration: Sendable {
         loginBlockDuration: Duration = .seconds(30),
         defaultTransport: UpdateTransport = .udp,
         lobbyLimits: LobbyState.Limits = .init(),
-        shutdownGracePeriod: Duration = .seconds(4)
+        shutdownGracePeriod: Duration = .seconds(4),
+        match: MatchSettings = MatchSettings()
     ) {
+        self.match = match
         self.host = host
         self.tcpPort = tcpPort
         self.udpPort = udpPort

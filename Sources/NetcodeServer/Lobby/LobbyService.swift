@@ -83,6 +83,11 @@ public actor LobbyService {
         }
     }
 
+    /// Closes every connection still open (the end of the shutdown grace period).
+    func closeAll() {
+        for handle in self.connections.values { handle.close(after: nil) }
+    }
+
     private func perform(_ actions: [LobbyState.Action]) {
         for action in actions {
             switch action {

@@ -1,0 +1,64 @@
+import Histogram
+
+/// What one player experienced during a match, as a bot measures it. Times in microseconds.
+public struct PlayerExperience: Sendable {
+    /// One-way age of each snapshot on arrival: arrival time minus the server's send time, both read from
+    /// the machine's shared monotonic clock.
+    public var snapshotLatency = Self.histogram()
+    /// At each client frame, the age of the newest state on screen (interpolation delay included).
+    public var staleness = Self.histogram()
+    /// From sampling an input to the first snapshot that says the server applied it.
+    public var inputAcknowledgement = Self.histogram()
+    /// Gaps between snapshot arrivals longer than the stall threshold.
+    public var stalls = 0
+    public var longestStallMicros: UInt64 = 0
+    /// Longest gap between arrivals, stall or not.
+    public var longestGapMicros: UInt64 = 0
+    public var snapshotsReceived = 0
+    /// Snapshots the server sent this player in the span the bot saw (first to last tick received).
+    public var snapshotsExpected = 0
+    public var duplicatesIgnored = 0
+    public var lateIgnored = 0
+    public var undecodable = 0
+    public var packetsSent = 0
+    public var packetsReceived = 0
+    public var bytesSent = 0
+    public var bytesReceived = 0
+    public var inputsSent = 0
+    /// Seconds between the first and the last packet of the session.
+    public var durationSeconds = 0.0
+    public var rttMilliseconds: Double?
+    public var lossUp: Double?
+    public var lossDown: Double?
+
+    public init() {}
+
+    public var deliveryRatio: Double? {
+        self.snapshotsExpected > 0 ? min(1, Double(self.snapshotsReceived) / Double(self.snapshotsExpected)) : nil
+    }
+
+    static func histogram() -> Histogram<UInt64> {
+        Histogram(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+    }
+
+    /// Adds another player's experience to this one (swarm totals).
+    public mutating func merge(_ other: PlayerExperience) {
+        self.snapshotLatency.add(other.snapshotLatency)
+        self.staleness.add(other.staleness)
+        self.inputAcknowledgement.add(other.inputAcknowledgement)
+        self.stalls += other.stalls
+        self.longestStallMicros = max(self.longestStallMicros, other.longestStallMicros)
+        self.longestGapMicros = max(self.longestGapMicros, other.longestGapMicros)
+        self.snapshotsReceived += other.snapshotsReceived
+        self.snapshotsExpected += other.snapshotsExpected
+        self.duplicatesIgnored += other.duplicatesIgnored
+        self.lateIgnored += other.lateIgnored
+        self.undecodable += other.undecodable
+        self.packetsSent += other.packetsSent
+        self.packetsReceived += other.packetsReceived
+        self.bytesSent += other.bytesSent
+        self.bytesReceived += other.bytesReceived
+        self.inputsSent += other.inputsSent
+        self.durationSeconds += other.durationSeconds
+    }
+}

@@ -1,0 +1,106 @@
+import NIOCore
+import NIOPosix
+import NetcodeProtocol
+
+/// Plays one match's realtime stream for one player, over UDP or over the lobby's TCP connection as the
+/// match says, and reports what the player experienced.
+public final class RealtimeClient: Sendable {
+    private let core: NIOLoopBound<RealtimeClientCore>
+    private let datagramChannel: (any Channel)?
+    public let result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>
+
+    private init(core: NIOLoopBound<RealtimeClientCore>, datagramChannel: (any Channel)?, result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>) {
+        self.core = core
+        self.datagramChannel = datagramChannel
+        self.result = result
+    }
+
+    /// Starts playing. `serverHost` is the lobby's host; UDP matches send to `start.udpPort` there.
+    /// `localHost` is the address the UDP socket binds (any port).
+    public static func play(
+        _ start: MatchStart,
+        serverHost: String,
+        localHost: String = "0.0.0.0",
+        lobby: LobbyClient,
+        options: RealtimeClientOptions,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> RealtimeClient {
+        switch start.transport {
+        case .tcp:
+            let loop = lobby.channel.eventLoop
+            let channel = lobby.channel
+            let core = try await loop.submit {
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop) { packet in
+                    var frame = channel.allocator.buffer(capacity: packet.readableBytes + 1)
+                    ClientMessage.realtime(packet).encode(into: &frame)
+                    channel.writeAndFlush(ClientOutbound.frame(frame), promise: nil)
+                }
+                return NIOLoopBound(core, eventLoop: loop)
+            }.get()
+            lobby.setRealtimeSink { packet in core.value.receive(packet) }
+            let result = try await loop.submit { () -> EventLoopFuture<(RealtimeEnd, PlayerExperience)> in
+                core.value.run()
+                return core.value.result
+            }.get()
+            result.whenComplete { _ in lobby.setRealtimeSink(nil) }
+            return RealtimeClient(core: core, datagramChannel: nil, result: result)
+
+        case .udp:
+            let loop = eventLoopGroup.next()
+            let server = try SocketAddress.makeAddressResolvingHost(serverHost, port: Int(start.udpPort))
+            let handler = try await loop.submit { NIOLoopBound(RealtimeDatagramHandler(server: server), eventLoop: loop) }.get()
+            let channel = try await DatagramBootstrap(group: loop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
+                }
+                .bind(host: localHost, port: 0)
+                .get()
+            let core = try await loop.submit {
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop) { packet in
+                    channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: packet), promise: nil)
+                }
+                handler.value.core = core
+                return NIOLoopBound(core, eventLoop: loop)
+            }.get()
+            let result = try await loop.submit { () -> EventLoopFuture<(RealtimeEnd, PlayerExperience)> in
+                core.value.run()
+                return core.value.result
+            }.get()
+            result.whenComplete { _ in channel.close(promise: nil) }
+            return RealtimeClient(core: core, datagramChannel: channel, result: result)
+        }
+    }
+
+    /// Ends the session from this side (e.g. the lobby announced the match end).
+    public func end(_ how: RealtimeEnd) {
+        let core = self.core
+        core.eventLoop.execute { core.value.end(how) }
+    }
+
+    /// Waits for the session to end and returns how it ended and what the player experienced.
+    public func finished() async throws -> (RealtimeEnd, PlayerExperience) {
+        try await self.result.get()
+    }
+}
+
+/// Hands datagrams from the server to the session; anything from another address is ignored.
+final class RealtimeDatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    let server: SocketAddress
+    var core: RealtimeClientCore?
+
+    init(server: SocketAddress) {
+        self.server = server
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = self.unwrapInboundIn(data)
+        guard envelope.remoteAddress == self.server else { return }
+        self.core?.receive(envelope.data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // ICMP errors (server not there yet) are per datagram: keep the socket.
+    }
+}

@@ -1,0 +1,30 @@
+import NIOCore
+import NetcodeProtocol
+
+/// One player's seat in a running match: the realtime connection state and what the server measured.
+struct PlayerSlot {
+    let account: LobbyAccount
+    let playerID: UInt8
+    let sessionID: UInt32
+    var connection: RealtimeConnection
+    var inputs = InputReceiver()
+    var baselines = SnapshotBaselineTracker()
+    /// Where this player's datagrams come from; learned from the first authentic packet, updated when an
+    /// authentic packet arrives from elsewhere (NAT rebinding).
+    var address: SocketAddress?
+    /// The lobby connection that carries this player's packets in a tcp match.
+    var tcp: LobbyConnectionHandleReference?
+    var connected = true
+    var snapshotsSent = 0
+    /// Creation time of the slot, so a player who never sends anything times out too.
+    let joinedAt: UInt64
+
+    init(account: LobbyAccount, playerID: UInt8, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, now: UInt64) {
+        self.account = account
+        self.playerID = playerID
+        self.sessionID = sessionID
+        self.connection = RealtimeConnection(sessionID: sessionID, keyBytes: key)
+        self.tcp = tcp
+        self.joinedAt = now
+    }
+}

@@ -1,0 +1,117 @@
+import NIOCore
+import NetcodeClient
+import NetcodeProtocol
+import NetcodeStore
+import Testing
+@testable import NetcodeServer
+
+/// Two clients log in, meet in a room, play a short match over real sockets, and find its result in the
+/// database, over UDP and over TCP.
+@Suite struct MatchEndToEndTests {
+    struct Played {
+        var standings: [MatchStanding]
+        var experiences: [PlayerExperience]
+        var ends: [RealtimeEnd]
+        var matchID: UInt64
+    }
+
+    func playOneMatch(on server: TestServer, transport: UpdateTransport) async throws -> Played {
+        let alice = try await server.player("alice")
+        let bob = try await server.player("bob")
+        try await alice.send(.createRoom(name: "e2e", maxPlayers: 2, transport: transport))
+        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
+        #expect(room.transport == transport)
+        try await bob.send(.joinRoom(id: room.id))
+        try await alice.send(.setReady(true))
+        try await bob.send(.setReady(true))
+        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        #expect(startA.matchID == startB.matchID)
+        #expect(startA.sessionID != startB.sessionID)
+        #expect(startA.sessionKey != startB.sessionKey)
+        #expect(Set([startA.playerID, startB.playerID]) == [1, 2])
+        #expect(startA.transport == transport)
+
+        let playA = try await RealtimeClient.play(startA, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: alice, options: .init(behaviour: .chase, seed: 1))
+        let playB = try await RealtimeClient.play(startB, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: bob, options: .init(behaviour: .wander, seed: 2))
+
+        // The lobby announces the end once the result is stored.
+        let (matchID, standings) = try await alice.expect("matchEnded", timeout: .seconds(20)) { if case .matchEnded(let id, let standings) = $0 { (id, standings) } else { nil } }
+        playA.end(.matchEnded)
+        playB.end(.matchEnded)
+        let (endA, experienceA) = try await playA.finished()
+        let (endB, experienceB) = try await playB.finished()
+        await alice.close()
+        await bob.close()
+        return Played(standings: standings, experiences: [experienceA, experienceB], ends: [endA, endB], matchID: matchID)
+    }
+
+    func check(_ played: Played, in database: NetcodeDatabase, transport: TransportKind, durationTicks: Int) async throws {
+        #expect(played.standings.count == 2)
+        #expect(played.standings.map(\.name).sorted() == ["alice", "bob"])
+        #expect(played.standings.allSatisfy { $0.connected })
+        for experience in played.experiences {
+            // On loopback nearly every snapshot arrives, and each is young.
+            #expect(experience.snapshotsReceived > durationTicks / 2, "received \(experience.snapshotsReceived) of \(durationTicks)")
+            let delivery = try #require(experience.deliveryRatio)
+            #expect(delivery > 0.9)
+            #expect(experience.snapshotLatency.totalCount > 0)
+            #expect(experience.snapshotLatency.valueAtPercentile(50) < 50_000, "median one-way latency under 50 ms on loopback")
+            #expect(experience.inputAcknowledgement.totalCount > 0, "the server acknowledged inputs")
+            #expect(experience.staleness.totalCount > 0)
+        }
+
+        let stored = try #require(try await database.match(id: Int64(played.matchID)))
+        #expect(stored.transport == transport)
+        #expect(stored.tickRate == 30)
+        #expect(stored.durationTicks == durationTicks)
+        #expect(stored.players.count == 2)
+        for player in stored.players {
+            #expect(player.inputsReceived > durationTicks / 2, "the server received \(player.inputsReceived) inputs")
+            #expect(player.snapshotsSent >= durationTicks - 1)
+            #expect(player.rttMs > 0 && player.rttMs < 100)
+            let standing = try #require(played.standings.first { Int64($0.accountID) == player.accountID })
+            #expect(Int(standing.score) == player.score)
+            #expect(Int(standing.rank) == player.rank)
+        }
+        let leaders = try await database.leaderboard(limit: 10)
+        #expect(leaders.count == 2)
+        #expect(leaders.allSatisfy { $0.matchesPlayed == 1 })
+    }
+
+    @Test(arguments: [UpdateTransport.udp, .tcp])
+    func twoPlayersPlayAShortMatch(transport: UpdateTransport) async throws {
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 1.5, seed: 7) }
+        let played = try await self.playOneMatch(on: server, transport: transport)
+        try await self.check(played, in: server.database, transport: transport == .udp ? .udp : .tcp, durationTicks: 45)
+        try await server.stop()
+    }
+
+    @Test func aPlayerWhoDisconnectsLeavesAndTheMatchGoesOn() async throws {
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 1.5, seed: 3) }
+        let alice = try await server.player("alice")
+        let bob = try await server.player("bob")
+        try await alice.send(.createRoom(name: "quit", maxPlayers: 2, transport: .udp))
+        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
+        try await bob.send(.joinRoom(id: room.id))
+        try await alice.send(.setReady(true))
+        try await bob.send(.setReady(true))
+        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        let playA = try await RealtimeClient.play(startA, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: alice, options: .init(seed: 1))
+        let playB = try await RealtimeClient.play(startB, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: bob, options: .init(seed: 2))
+        try await Task.sleep(for: .milliseconds(300))
+        playB.end(.stopped)
+        await bob.close()
+
+        let standings = try await alice.expect("matchEnded", timeout: .seconds(20)) { if case .matchEnded(_, let standings) = $0 { standings } else { nil } }
+        playA.end(.matchEnded)
+        _ = try await playA.finished()
+        #expect(standings.first { $0.name == "bob" }?.connected == false)
+        #expect(standings.first { $0.name == "alice" }?.connected == true)
+        let stored = try #require(try await server.database.recentMatches(limit: 1).first)
+        #expect(stored.players.first { $0.name == "bob" }?.connectedAtEnd == false)
+        #expect(stored.durationTicks == 45, "the match ran its full length without bob")
+        try await server.stop()
+    }
+}
