@@ -165,6 +165,12 @@ public final class GameServer: Service, Sendable {
         return RealtimeEndpoint(channel: channel, server: server, director: director, port: port)
     }
 
+    /// The realtime socket's totals: datagrams, bytes, drops by reason.
+    func realtimeCounters() async throws -> RealtimeCounters {
+        guard let realtime = self.state.withLockedValue({ $0.realtime }) else { return RealtimeCounters() }
+        return try await realtime.channel.eventLoop.submit { realtime.server.value.counters }.get()
+    }
+
     /// Logs a status line now and then: connections, matches, realtime traffic, drops and tick cost.
     private func reportStatus(every interval: Duration) async {
         let clock = ContinuousClock()

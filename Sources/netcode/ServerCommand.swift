@@ -48,6 +48,8 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Players needed in a room before it starts when all are ready.")
     var minPlayers: Int = 2
 
+    @OptionGroup var match: MatchOptions
+
     func run() async throws {
         let logger = self.logging.makeLogger(label: "netcode.server")
         let configuration = ServerConfiguration(
@@ -63,7 +65,8 @@ struct ServerCommand: AsyncParsableCommand {
             frameBurst: self.maxFrameRate * 2,
             passwordIterations: self.passwordIterations,
             defaultTransport: self.updates.transport,
-            lobbyLimits: .init(minimumPlayersToStart: self.minPlayers)
+            lobbyLimits: .init(minimumPlayersToStart: self.minPlayers),
+            match: self.match.settings
         )
         let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
         let server = try GameServer(configuration: configuration, database: database, logger: logger)
@@ -86,6 +89,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard self.passwordIterations >= 1 else { throw ValidationError("--password-iterations must be at least 1") }
         guard self.minPlayers >= 1 else { throw ValidationError("--min-players must be at least 1") }
+        do { try self.match.settings.validate() } catch { throw ValidationError("\(error)") }
     }
 }
 
@@ -98,4 +102,32 @@ struct TransportArgument: ExpressibleByArgument, Sendable {
     }
     var defaultValueDescription: String { "\(self.transport)" }
     static var allValueStrings: [String] { ["udp", "tcp"] }
+}
+
+/// How the server runs matches.
+struct MatchOptions: ParsableArguments {
+    @Option(help: "Simulation ticks per second (10-128).")
+    var tickRate: Int = 30
+
+    @Option(help: "Send a snapshot every this many ticks (1 = every tick).")
+    var snapshotInterval: Int = 1
+
+    @Option(help: "Length of a match in seconds.")
+    var matchDuration: Double = 60
+
+    @Option(help: "Seed of the first match (later matches add their match id); random when omitted.")
+    var seed: UInt64?
+
+    @Option(help: "A player from whom nothing arrives for this long leaves the match.")
+    var sessionTimeout: DurationArgument = .init(.seconds(10))
+
+    var settings: MatchSettings {
+        MatchSettings(
+            tickRate: self.tickRate,
+            snapshotInterval: self.snapshotInterval,
+            durationSeconds: self.matchDuration,
+            sessionTimeout: self.sessionTimeout.duration,
+            seed: self.seed
+        )
+    }
 }

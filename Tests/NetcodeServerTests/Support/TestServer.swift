@@ -44,6 +44,11 @@ struct TestServer {
         return client
     }
 
+    /// The realtime socket's counters.
+    func realtimeCounters() async throws -> RealtimeCounters {
+        try await self.server.realtimeCounters()
+    }
+
     /// Stops the server gracefully and waits for `run()` to return.
     func stop() async throws {
         self.server.shutdown()

@@ -1,0 +1,83 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NetcodeClient
+import NetcodeProtocol
+import Testing
+@testable import NetcodeServer
+
+/// Bad datagrams on the realtime port during a live match: all dropped and counted, never answered,
+/// and the match plays on.
+@Suite struct RealtimeAbuseTests {
+    /// A raw UDP socket that records everything it receives.
+    final class Recorder: ChannelInboundHandler, Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let received = NIOLockedValueBoxCounter()
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { self.received.increment() }
+    }
+
+    @Test func forgedReplayedAndGarbageDatagramsAreDroppedSilently() async throws {
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 2, seed: 1) }
+        let alice = try await server.player("alice")
+        let bob = try await server.player("bob")
+        try await alice.send(.createRoom(name: "abuse", maxPlayers: 2, transport: .udp))
+        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
+        try await bob.send(.joinRoom(id: room.id))
+        try await alice.send(.setReady(true))
+        try await bob.send(.setReady(true))
+        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        let playA = try await RealtimeClient.play(startA, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: alice, options: .init(seed: 1))
+        let playB = try await RealtimeClient.play(startB, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: bob, options: .init(seed: 2))
+
+        let recorder = Recorder()
+        let attacker = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { $0.pipeline.addHandler(recorder) }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let target = try SocketAddress(ipAddress: "127.0.0.1", port: Int(startA.udpPort))
+        func send(_ bytes: ByteBuffer) async throws {
+            try await attacker.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: bytes))
+        }
+
+        // 1. Garbage of every small length.
+        for length in 0..<64 { try await send(ByteBuffer(bytes: (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37) })) }
+        // 2. An oversized datagram.
+        try await send(ByteBuffer(repeating: 0x4E, count: 1400))
+        // 3. Alice's session, sealed with the wrong key.
+        var forger = RealtimeConnection(sessionID: startA.sessionID, keyBytes: Array(repeating: 7, count: 32))
+        try await send(forger.seal(type: .input, payload: InputMessage(newestSequence: 1, inputs: [InputCommand(moveX: 127)]).encoded(), now: 1))
+        // 4. A correctly sealed packet, replayed many times (the first may be accepted, copies never).
+        var thief = RealtimeConnection(sessionID: startB.sessionID, keyBytes: startB.sessionKey)
+        let genuine = thief.seal(type: .keepalive, payload: ByteBuffer(), now: 1)
+        for _ in 0..<20 { try await send(genuine) }
+        // 5. A flipped byte in an otherwise valid packet.
+        var tampered = thief.seal(type: .keepalive, payload: ByteBuffer(), now: 2)
+        tampered.setInteger(tampered.getInteger(at: 10, as: UInt8.self)! ^ 0x01, at: 10)
+        try await send(tampered)
+
+        let (matchID, standings) = try await alice.expect("matchEnded", timeout: .seconds(20)) { if case .matchEnded(let id, let standings) = $0 { (id, standings) } else { nil } }
+        playA.end(.matchEnded)
+        playB.end(.matchEnded)
+        let (_, experienceA) = try await playA.finished()
+        _ = try await playB.finished()
+
+        #expect(recorder.received.value == 0, "nothing is ever sent back to an unauthenticated sender")
+        #expect(standings.count == 2)
+        #expect(experienceA.deliveryRatio ?? 0 > 0.9, "the real players kept playing")
+        let counters = try await server.realtimeCounters()
+        #expect(counters.drops[.truncated] + counters.drops[.badMagic] + counters.drops[.unknownSession] >= 60)
+        #expect(counters.drops[.oversized] >= 1)
+        #expect(counters.drops[.badTag] >= 2, "the forged and the tampered packet")
+        #expect(counters.drops[.replayed] >= 19)
+        #expect(try await server.database.match(id: Int64(matchID)) != nil)
+        try await attacker.close()
+        try await server.stop()
+    }
+}
+
+/// A counter readable from any thread.
+final class NIOLockedValueBoxCounter: Sendable {
+    private let box = NIOLockedValueBox(0)
+    func increment() { self.box.withLockedValue { $0 += 1 } }
+    var value: Int { self.box.withLockedValue { $0 } }
+}
