@@ -70,11 +70,22 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The bot swarm: load generator and meter of what a player feels.
+        .target(
+            name: "BotSwarm",
+            dependencies: [
+                "NetcodeClient",
+                "NetcodeProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "netcode",
             dependencies: [
                 "NetcodeServer",
                 "NetcodeStore",
+                "BotSwarm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

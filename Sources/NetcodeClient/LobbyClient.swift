@@ -68,6 +68,22 @@ public actor LobbyClient {
         self.realtimeSink.withLockedValue { $0 = sink }
     }
 
+    /// Sends a ping every `interval` until the connection closes, so the server's idle timeout never
+    /// fires while the client is busy elsewhere (a UDP match). Pongs are skipped by ``expect``.
+    public nonisolated func keepAlive(every interval: TimeAmount) {
+        let channel = self.channel
+        let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { task in
+            guard channel.isActive else {
+                task.cancel()
+                return
+            }
+            var buffer = channel.allocator.buffer(capacity: 16)
+            ClientMessage.ping(nonce: 0).encode(into: &buffer)
+            channel.writeAndFlush(ClientOutbound.frame(buffer), promise: nil)
+        }
+        channel.closeFuture.whenComplete { _ in task.cancel() }
+    }
+
     /// Sends one message and waits until it has been written to the socket.
     public func send(_ message: ClientMessage) async throws {
         var buffer = self.channel.allocator.buffer(capacity: 64)
@@ -123,7 +139,7 @@ extension ServerMessage {
     /// Messages the server sends without being asked (room activity).
     var isPush: Bool {
         switch self {
-        case .roomState, .chatMessage, .matchEnded, .realtime: return true
+        case .roomState, .chatMessage, .matchEnded, .realtime, .pong: return true
         default: return false
         }
     }

@@ -37,7 +37,8 @@ public struct PlayerExperience: Sendable {
         self.snapshotsExpected > 0 ? min(1, Double(self.snapshotsReceived) / Double(self.snapshotsExpected)) : nil
     }
 
-    static func histogram() -> Histogram<UInt64> {
+    /// An empty histogram of microseconds, 1 µs to 10 minutes, 3 significant digits.
+    public static func histogram() -> Histogram<UInt64> {
         Histogram(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     }
 

@@ -23,6 +23,7 @@ public final class RealtimeClient: Sendable {
         localHost: String = "0.0.0.0",
         lobby: LobbyClient,
         options: RealtimeClientOptions,
+        live: LiveTraffic? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RealtimeClient {
         switch start.transport {
@@ -30,7 +31,7 @@ public final class RealtimeClient: Sendable {
             let loop = lobby.channel.eventLoop
             let channel = lobby.channel
             let core = try await loop.submit {
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop) { packet in
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet in
                     var frame = channel.allocator.buffer(capacity: packet.readableBytes + 1)
                     ClientMessage.realtime(packet).encode(into: &frame)
                     channel.writeAndFlush(ClientOutbound.frame(frame), promise: nil)
@@ -56,7 +57,7 @@ public final class RealtimeClient: Sendable {
                 .bind(host: localHost, port: 0)
                 .get()
             let core = try await loop.submit {
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop) { packet in
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet in
                     channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: packet), promise: nil)
                 }
                 handler.value.core = core

@@ -55,6 +55,7 @@ final class RealtimeClientCore {
     let options: RealtimeClientOptions
     let eventLoop: any EventLoop
     private let transmit: (ByteBuffer) -> Void
+    private let live: LiveTraffic?
     private var connection: RealtimeConnection
     private var history: InputHistory
     private var snapshots = SnapshotReceiver()
@@ -77,8 +78,9 @@ final class RealtimeClientCore {
 
     var result: EventLoopFuture<(RealtimeEnd, PlayerExperience)> { self.promise.futureResult }
 
-    init(start: MatchStart, options: RealtimeClientOptions, eventLoop: any EventLoop, transmit: @escaping (ByteBuffer) -> Void) {
+    init(start: MatchStart, options: RealtimeClientOptions, eventLoop: any EventLoop, live: LiveTraffic? = nil, transmit: @escaping (ByteBuffer) -> Void) {
         self.start = start
+        self.live = live
         self.options = options
         self.eventLoop = eventLoop
         self.transmit = transmit
@@ -120,6 +122,7 @@ final class RealtimeClientCore {
         self.experience.inputsSent += 1
         self.experience.packetsSent += 1
         self.experience.bytesSent += packet.readableBytes
+        self.live?.sent(bytes: packet.readableBytes)
         self.transmit(packet)
     }
 
@@ -130,7 +133,9 @@ final class RealtimeClientCore {
         let now = Self.now()
         let renderTime = now > self.interpolationDelayNanos ? now - self.interpolationDelayNanos : 0
         let shown = min(renderTime, newestSendTime)
-        if now > shown { _ = self.experience.staleness.record((now - shown) / 1000) }
+        guard now > shown else { return }
+        _ = self.experience.staleness.record((now - shown) / 1000)
+        self.live?.staleness(micros: (now - shown) / 1000)
     }
 
     /// A packet from the server (a datagram, or a realtime frame over TCP).
@@ -143,6 +148,7 @@ final class RealtimeClientCore {
         case .accepted(let type, let payload, _):
             self.experience.packetsReceived += 1
             self.experience.bytesReceived += packet.readableBytes
+            self.live?.received(bytes: packet.readableBytes, snapshot: type == .snapshot)
             if self.firstPacketAt == nil { self.firstPacketAt = now }
             self.lastPacketAt = now
             switch type {

@@ -18,7 +18,11 @@ struct ResultsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let database = try NetcodeDatabase.openFile(path: self.database.databasePath)
-        let matches = try await database.recentMatches(limit: self.limit)
+        try await Self.printResults(database: database, limit: self.limit, top: self.top)
+    }
+
+    static func printResults(database: NetcodeDatabase, limit: Int, top: Int) async throws {
+        let matches = try await database.recentMatches(limit: limit)
         print("Recent matches (\(matches.count))")
         if matches.isEmpty { print("  none yet: run `netcode demo` or play a match") }
         for match in matches {
@@ -31,7 +35,7 @@ struct ResultsCommand: AsyncParsableCommand {
                              player.connectedAtEnd ? "" : "  (left)"))
             }
         }
-        let leaders = try await database.leaderboard(limit: self.top)
+        let leaders = try await database.leaderboard(limit: top)
         print("")
         print("Leaderboard")
         if leaders.isEmpty { print("  empty") }

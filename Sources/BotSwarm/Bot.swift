@@ -1,0 +1,179 @@
+import NIOCore
+import NetcodeClient
+import NetcodeProtocol
+
+/// One bot: logs in over TCP like a real client, takes a seat from the matchmaker, readies, plays each
+/// match over the transport the match uses, and queues again until it is done.
+struct Bot {
+    let index: Int
+    let configuration: SwarmConfiguration
+    let matchmaker: Matchmaker
+    let metrics: SwarmMetrics
+    /// After this instant the bot queues for no new match.
+    let stopQueueingAt: ContinuousClock.Instant?
+
+    enum Failure: Error {
+        case step(String)
+    }
+
+    var name: String { "\(self.configuration.namePrefix)-\(self.configuration.seed)-\(self.index)" }
+
+    func run() async {
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let lobby: LobbyClient
+        do {
+            lobby = try await LobbyClient.connect(host: self.configuration.host, port: self.configuration.tcpPort)
+        } catch {
+            self.metrics.failed("connect")
+            return
+        }
+        do {
+            try await self.logIn(lobby)
+            lobby.keepAlive(every: .seconds(10))
+        } catch {
+            self.metrics.failed(Self.kind(of: error, during: "login"))
+            await lobby.close()
+            return
+        }
+        let elapsed = clock.now - begin
+        self.metrics.loggedIn(after: UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
+        defer { self.metrics.disconnected() }
+
+        do {
+            try await self.takeSeat(lobby)
+            var played = 0
+            while self.wantsAnotherMatch(played: played) {
+                try await self.playMatch(lobby, number: played)
+                played += 1
+            }
+            try? await lobby.send(.leaveRoom)
+        } catch {
+            self.metrics.error(Self.kind(of: error, during: "play"))
+        }
+        await lobby.close()
+    }
+
+    private func wantsAnotherMatch(played: Int) -> Bool {
+        if let stop = self.stopQueueingAt { return ContinuousClock.now < stop }
+        return played < self.configuration.matches
+    }
+
+    private func logIn(_ lobby: LobbyClient) async throws {
+        try await lobby.send(.hello(version: lobbyProtocolVersion, client: "netcode-bot"))
+        _ = try await lobby.expect("welcome") { if case .welcome = $0 { true } else { nil } }
+        try await lobby.send(.register(name: self.name, password: self.configuration.password))
+        do {
+            _ = try await lobby.expect("loggedIn", timeout: .seconds(30)) { if case .loggedIn = $0 { true } else { nil } }
+        } catch LobbyClientError.server(code: .nameTaken, _) {
+            // An earlier run registered this bot: log in instead.
+            try await lobby.send(.login(name: self.name, password: self.configuration.password))
+            _ = try await lobby.expect("loggedIn", timeout: .seconds(30)) { if case .loggedIn = $0 { true } else { nil } }
+        }
+    }
+
+    /// Creates or joins the room the matchmaker assigns.
+    private func takeSeat(_ lobby: LobbyClient) async throws {
+        while true {
+            switch await self.matchmaker.assign() {
+            case .create(let group):
+                do {
+                    try await lobby.send(.createRoom(name: "swarm-\(self.configuration.seed)-\(group)", maxPlayers: UInt8(self.configuration.roomSize), transport: self.configuration.transport))
+                    let room = try await lobby.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
+                    await self.matchmaker.created(group: group, roomID: room.id)
+                    return
+                } catch {
+                    await self.matchmaker.failed(group: group)
+                    throw error
+                }
+            case .join(let roomID):
+                try await lobby.send(.joinRoom(id: roomID))
+                _ = try await lobby.expect("roomState") { if case .roomState(let room, _) = $0, room.id == roomID { true } else { nil } }
+                return
+            case .retry:
+                continue
+            }
+        }
+    }
+
+    /// Readies when the room is full (or has waited long enough with company), plays the match, and
+    /// returns after the lobby has announced its end.
+    private func playMatch(_ lobby: LobbyClient, number: Int) async throws {
+        let clock = ContinuousClock()
+        let queuedAt = clock.now
+        var ready = false
+        var start: MatchStart?
+        while start == nil {
+            let waited = clock.now - queuedAt
+            let message: ServerMessage?
+            do {
+                message = try await lobby.next(timeout: ready ? self.configuration.startTimeout : .milliseconds(500))
+            } catch LobbyClientError.timedOut {
+                if ready { throw Failure.step("match start timeout") }
+                message = nil
+            }
+            switch message {
+            case .roomState(let room, let members)?:
+                let full = members.count >= Int(room.maxPlayers)
+                if !ready, !room.inMatch, full || (waited > self.configuration.queueTimeout && members.count >= 2) {
+                    try await lobby.send(.setReady(true))
+                    ready = true
+                }
+            case .matchStarting(let matchStart)?:
+                start = matchStart
+            case .error(let code, _)?:
+                throw Failure.step("lobby error \(code)")
+            case .goingAway?:
+                throw Failure.step("server going away")
+            case nil:
+                if !ready, waited > self.configuration.queueTimeout {
+                    // No room push for a while: nudge by readying anyway if the room has company.
+                    try await lobby.send(.setReady(true))
+                    ready = true
+                }
+            default:
+                continue
+            }
+        }
+        guard let start else { return }
+
+        self.metrics.matchStarted()
+        var options = self.configuration.client
+        let behaviours = self.configuration.behaviours.isEmpty ? [BotBehaviour.chase] : self.configuration.behaviours
+        options.behaviour = behaviours[self.index % behaviours.count]
+        options.seed = self.configuration.seed &* 1_000_003 &+ UInt64(self.index) &* 7919 &+ UInt64(number)
+        let client: RealtimeClient
+        do {
+            client = try await RealtimeClient.play(start, serverHost: self.configuration.host, localHost: self.configuration.localHost, lobby: lobby, options: options, live: self.metrics.live)
+        } catch {
+            self.metrics.matchFinished(start.matchID, experience: nil)
+            throw Failure.step("realtime socket")
+        }
+        // The lobby's matchEnded is the authoritative end (it arrives after the result is stored).
+        do {
+            _ = try await lobby.expect("matchEnded", timeout: .seconds(Int64(start.durationTicks) / Int64(max(start.tickRate, 1)) + 30)) { message in
+                if case .matchEnded(let id, _) = message, id == start.matchID { return true }
+                return nil
+            }
+        } catch {
+            client.end(.stopped)
+            let (_, experience) = (try? await client.finished()) ?? (.stopped, PlayerExperience())
+            self.metrics.matchFinished(start.matchID, experience: experience)
+            throw error
+        }
+        client.end(.matchEnded)
+        let (end, experience) = try await client.finished()
+        if end == .timedOut { self.metrics.error("realtime timeout") }
+        self.metrics.matchFinished(start.matchID, experience: experience)
+    }
+
+    static func kind(of error: any Error, during step: String) -> String {
+        switch error {
+        case LobbyClientError.server(let code, _): return "\(step): \(code)"
+        case LobbyClientError.timedOut: return "\(step): timeout"
+        case LobbyClientError.connectionClosed: return "\(step): connection closed"
+        case Failure.step(let what): return what
+        default: return "\(step): \(type(of: error))"
+        }
+    }
+}

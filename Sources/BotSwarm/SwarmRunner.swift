@@ -1,0 +1,91 @@
+import NIOCore
+import NetcodeClient
+
+/// One line of live progress, produced every second.
+public struct SwarmProgress: Sendable {
+    public var elapsed: Duration
+    public var connected: Int
+    public var target: Int
+    public var inMatch: Int
+    public var failures: Int
+    public var packetsSentPerSecond: Double
+    public var packetsReceivedPerSecond: Double
+    public var bytesSentPerSecond: Double
+    public var bytesReceivedPerSecond: Double
+    public var p99StalenessMs: Double?
+
+    /// The line as `netcode bots` prints it.
+    public var line: String {
+        let staleness = self.p99StalenessMs.map { String(format: "%.1f ms", $0) } ?? "–"
+        return String(
+            format: "[%5.1fs] bots %d/%d  in match %d  failed %d  out %.0f pkt/s %.1f kB/s  in %.0f pkt/s %.1f kB/s  p99 staleness %@",
+            Double(self.elapsed.components.seconds) + Double(self.elapsed.components.attoseconds) / 1e18,
+            self.connected, self.target, self.inMatch, self.failures,
+            self.packetsSentPerSecond, self.bytesSentPerSecond / 1000,
+            self.packetsReceivedPerSecond, self.bytesReceivedPerSecond / 1000,
+            staleness
+        )
+    }
+}
+
+/// Starts the bots at the ramp rate, reports progress each second, and returns the summary when every
+/// bot is done.
+public struct SwarmRunner: Sendable {
+    public let configuration: SwarmConfiguration
+
+    public init(configuration: SwarmConfiguration) {
+        self.configuration = configuration
+    }
+
+    public func run(progress: @escaping @Sendable (SwarmProgress) -> Void = { _ in }) async -> SwarmReport {
+        let metrics = SwarmMetrics()
+        let matchmaker = Matchmaker(roomSize: self.configuration.roomSize)
+        let clock = ContinuousClock()
+        let began = clock.now
+        let stopQueueingAt = self.configuration.duration.map { began + $0 }
+        let configuration = self.configuration
+
+        await withTaskGroup(of: Void.self) { group in
+            // The live line: one each second until every bot is done.
+            let reporter = Task {
+                var last = clock.now
+                while !Task.isCancelled {
+                    try? await Task.sleep(until: last + .seconds(1), clock: clock)
+                    let now = clock.now
+                    let seconds = max(Self.seconds(now - last), 0.001)
+                    last = now
+                    let window = metrics.live.take()
+                    let totals = metrics.snapshot()
+                    progress(SwarmProgress(
+                        elapsed: now - began,
+                        connected: totals.botsConnected,
+                        target: configuration.count,
+                        inMatch: totals.botsInMatch,
+                        failures: totals.botsFailed,
+                        packetsSentPerSecond: Double(window.packetsSent) / seconds,
+                        packetsReceivedPerSecond: Double(window.packetsReceived) / seconds,
+                        bytesSentPerSecond: Double(window.bytesSent) / seconds,
+                        bytesReceivedPerSecond: Double(window.bytesReceived) / seconds,
+                        p99StalenessMs: window.staleness.totalCount > 0 ? Double(window.staleness.valueAtPercentile(99)) / 1000 : nil
+                    ))
+                }
+            }
+            // Bots start at their intended times (index / ramp), not one after another's set-up.
+            let interval = 1.0 / max(configuration.rampPerSecond, 0.001)
+            for index in 0..<configuration.count {
+                let due = began + .nanoseconds(Int64(Double(index) * interval * 1e9))
+                if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
+                group.addTask {
+                    await Bot(index: index, configuration: configuration, matchmaker: matchmaker, metrics: metrics, stopQueueingAt: stopQueueingAt).run()
+                }
+            }
+            await group.waitForAll()
+            reporter.cancel()
+        }
+        return SwarmReport(configuration: configuration, totals: metrics.snapshot(), elapsed: clock.now - began)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

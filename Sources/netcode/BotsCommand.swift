@@ -1,0 +1,135 @@
+import ArgumentParser
+import BotSwarm
+import Foundation
+import NetcodeClient
+import NetcodeProtocol
+
+/// Options of a bot swarm, shared by `bots` and `demo`.
+struct SwarmOptions: ParsableArguments {
+    @Option(help: "Number of bots.")
+    var count: Int = 20
+
+    @Option(help: "Bots started per second.")
+    var ramp: Double = 50
+
+    @Option(help: "Stop queueing for new matches after this long (e.g. 90s); matches under way finish. Overrides --matches.")
+    var duration: DurationArgument?
+
+    @Option(help: "Matches each bot plays before leaving (when --duration is not given).")
+    var matches: Int = 1
+
+    @Option(help: "Players per room (2-16).")
+    var roomSize: Int = 4
+
+    @Option(help: "Realtime transport of the rooms the bots create: udp or tcp (default: the server's).")
+    var updates: TransportArgument?
+
+    @Option(help: "Seed of the bots' names and behaviours.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Bot behaviours, comma-separated: chase, wander, idle.")
+    var behaviours: String = "chase,wander"
+
+    @Option(help: "Client frames per second (display staleness is sampled once per frame).")
+    var frameRate: Int = 60
+
+    @Option(help: "Interpolation delay of the bots' display (default: two snapshot intervals).")
+    var interpolationDelay: DurationArgument?
+
+    @Option(help: "A gap between snapshot arrivals longer than this is a stall.")
+    var stallThreshold: DurationArgument = .init(.milliseconds(100))
+
+    @Option(help: "Fail (exit 1) if display staleness p99 is above this, e.g. 150ms.")
+    var maxP99Staleness: DurationArgument?
+
+    @Option(help: "Fail if snapshot latency p99 is above this.")
+    var maxP99Latency: DurationArgument?
+
+    @Option(help: "Fail if the snapshot delivery ratio is below this (0-1).")
+    var minDelivery: Double?
+
+    @Option(help: "Fail if more errors than this occur.")
+    var maxErrors: Int?
+
+    @Option(help: "Write the JSON summary here (keys: docs/REPORT.md).")
+    var json: String?
+
+    @Option(help: "Write the CSV summary here.")
+    var csv: String?
+
+    func configuration(host: String, tcpPort: Int, localHost: String = "0.0.0.0") throws -> SwarmConfiguration {
+        let behaviours = try self.behaviours.split(separator: ",").map { name -> BotBehaviour in
+            guard let behaviour = BotBehaviour(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown behaviour '\(name)'; use chase, wander or idle")
+            }
+            return behaviour
+        }
+        guard self.count >= 1 else { throw ValidationError("--count must be at least 1") }
+        guard (2...16).contains(self.roomSize) else { throw ValidationError("--room-size must be between 2 and 16") }
+        return SwarmConfiguration(
+            host: host,
+            tcpPort: tcpPort,
+            localHost: localHost,
+            count: self.count,
+            rampPerSecond: self.ramp,
+            duration: self.duration?.duration,
+            matches: self.matches,
+            roomSize: self.roomSize,
+            transport: self.updates?.transport,
+            seed: self.seed,
+            behaviours: behaviours,
+            client: RealtimeClientOptions(
+                frameRate: self.frameRate,
+                interpolationDelay: self.interpolationDelay?.duration,
+                stallThreshold: self.stallThreshold.duration
+            ),
+            thresholds: SwarmThresholds(
+                maximumP99Staleness: self.maxP99Staleness?.duration,
+                maximumP99Latency: self.maxP99Latency?.duration,
+                minimumDelivery: self.minDelivery,
+                maximumErrors: self.maxErrors
+            )
+        )
+    }
+
+    /// Runs the swarm with a live line each second on standard error, then prints and writes the summary.
+    func run(_ configuration: SwarmConfiguration) async throws -> SwarmReport {
+        let report = await SwarmRunner(configuration: configuration).run { progress in
+            FileHandle.standardError.write(Data((progress.line + "\n").utf8))
+        }
+        print(report.text())
+        if let path = self.json {
+            try report.json().write(to: URL(fileURLWithPath: path))
+            print("  JSON summary: \(path)")
+        }
+        if let path = self.csv {
+            try report.csv().write(toFile: path, atomically: true, encoding: .utf8)
+            print("  CSV summary: \(path)")
+        }
+        return report
+    }
+}
+
+struct BotsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bots",
+        abstract: "Run a swarm of bots against a server and report what the players felt.",
+        discussion: "Each bot logs in over TCP, joins a room, readies, plays over UDP (or TCP) and measures snapshot latency, display staleness, stalls and bandwidth. Exits 1 when a threshold is missed."
+    )
+
+    @Option(help: "Server host.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Server lobby port.")
+    var tcpPort: Int = 7777
+
+    @Option(help: "Address the bots' UDP sockets bind.")
+    var localHost: String = "0.0.0.0"
+
+    @OptionGroup var swarm: SwarmOptions
+
+    func run() async throws {
+        let report = try await self.swarm.run(try self.swarm.configuration(host: self.host, tcpPort: self.tcpPort, localHost: self.localHost))
+        if !report.passed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import BotSwarm
+import Foundation
+import Logging
+import NetcodeServer
+import NetcodeStore
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a server and a bot swarm together on defaults, print what the players felt, and stop (about a minute).",
+        discussion: "The server runs in this process on free loopback ports; results go to the database (default data/netcode.sqlite)."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Bots in the swarm.")
+    var count: Int = 24
+
+    @Option(help: "Players per room.")
+    var roomSize: Int = 4
+
+    @Option(help: "Length of each match in seconds.")
+    var matchDuration: Double = 20
+
+    @Option(help: "Matches each bot plays.")
+    var matches: Int = 2
+
+    @Option(help: "Realtime transport: udp or tcp.")
+    var updates: TransportArgument = .init(.udp)
+
+    @Option(help: "Seed of the matches and the bots.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Log level of the server.")
+    var logLevel: Logger.Level = .warning
+
+    func run() async throws {
+        var logger = Logger(label: "netcode.demo")
+        logger.logLevel = self.logLevel
+        let database = try NetcodeDatabase.openFile(path: self.database.databasePath)
+        let server = try GameServer(
+            configuration: ServerConfiguration(
+                tcpPort: 0,
+                udpPort: 0,
+                databasePath: self.database.databasePath,
+                passwordIterations: 10_000,
+                defaultTransport: self.updates.transport,
+                match: MatchSettings(durationSeconds: self.matchDuration, seed: self.seed)
+            ),
+            database: database,
+            logger: logger
+        )
+        let port = try await server.bind()
+        print("netcode demo: server on 127.0.0.1:\(port) (udp \(server.udpPort ?? 0)), \(self.count) bots in rooms of \(self.roomSize), \(self.matches) match(es) of \(Int(self.matchDuration)) s over \(self.updates.transport)")
+        fflush(stdout)
+        let serverTask = Task { try await server.run() }
+
+        let swarm = try SwarmOptions.parse([
+            "--count", "\(self.count)", "--room-size", "\(self.roomSize)", "--matches", "\(self.matches)",
+            "--seed", "\(self.seed)", "--updates", "\(self.updates.transport)",
+        ])
+        let configuration = try swarm.configuration(host: "127.0.0.1", tcpPort: port, localHost: "127.0.0.1")
+        let report = try await swarm.run(configuration)
+
+        server.shutdown()
+        try await serverTask.value
+        print("")
+        try await ResultsCommand.printResults(database: database, limit: 5, top: 5)
+        if !report.passed { throw ExitCode(1) }
+    }
+}
