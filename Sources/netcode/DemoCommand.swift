@@ -35,6 +35,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Log level of the server.")
     var logLevel: Logger.Level = .warning
 
+    /// Writes a line to standard output unbuffered, so it appears before the live lines on standard error.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     func run() async throws {
         var logger = Logger(label: "netcode.demo")
         logger.logLevel = self.logLevel
@@ -52,8 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
             logger: logger
         )
         let port = try await server.bind()
-        print("netcode demo: server on 127.0.0.1:\(port) (udp \(server.udpPort ?? 0)), \(self.count) bots in rooms of \(self.roomSize), \(self.matches) match(es) of \(Int(self.matchDuration)) s over \(self.updates.transport)")
-        fflush(stdout)
+        Self.say("netcode demo: server on 127.0.0.1:\(port) (udp \(server.udpPort ?? 0)), \(self.count) bots in rooms of \(self.roomSize), \(self.matches) match(es) of \(Int(self.matchDuration)) s over \(self.updates.transport)")
         let serverTask = Task { try await server.run() }
 
         let swarm = try SwarmOptions.parse([
