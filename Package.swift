@@ -93,6 +93,16 @@ let package = Package(
         ),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
         .testTarget(
+            name: "BotSwarmTests",
+            dependencies: [
+                "BotSwarm",
+                "NetcodeServer",
+                "NetcodeStore",
+                "NetcodeProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "NetcodeProtocolTests",
             dependencies: [
                 "NetcodeProtocol",

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import NetcodeProtocol
+import NetcodeServer
+import NetcodeStore
+import Testing
+@testable import BotSwarm
+
+/// A small swarm against a real server on loopback.
+@Suite struct SwarmTests {
+    func withServer(_ transport: UpdateTransport, _ body: (Int) async throws -> Void) async throws {
+        var logger = Logger(label: "test.swarm")
+        logger.logLevel = .critical
+        let database = try NetcodeDatabase.inMemory()
+        let server = try GameServer(
+            configuration: ServerConfiguration(tcpPort: 0, udpPort: 0, passwordIterations: 1_000, defaultTransport: transport,
+                                               match: MatchSettings(durationSeconds: 2, seed: 5)),
+            database: database,
+            logger: logger
+        )
+        let port = try await server.bind()
+        let task = Task { try await server.run() }
+        try await body(port)
+        server.shutdown()
+        try await task.value
+        let stored = try await database.recentMatches(limit: 10)
+        #expect(!stored.isEmpty, "the swarm's matches are in the database")
+    }
+
+    @Test(arguments: [UpdateTransport.udp, .tcp])
+    func aSmallSwarmPlaysAndReports(transport: UpdateTransport) async throws {
+        try await self.withServer(transport) { port in
+            let configuration = SwarmConfiguration(
+                tcpPort: port, localHost: "127.0.0.1", count: 6, rampPerSecond: 100, matches: 1, roomSize: 3, seed: 9,
+                thresholds: SwarmThresholds(maximumP99Staleness: .seconds(1), minimumDelivery: 0.8, maximumErrors: 0)
+            )
+            let progressLines = LockedCounter()
+            let report = await SwarmRunner(configuration: configuration).run { _ in progressLines.increment() }
+            #expect(report.bots.connected == 6)
+            #expect(report.bots.failed == 0)
+            #expect(report.matches == 2)
+            #expect(report.playerMatches == 6)
+            #expect(report.errors.isEmpty, "\(report.errors)")
+            #expect((report.deliveryRatio ?? 0) > 0.9)
+            #expect(report.snapshotLatencyMs.count > 300)
+            #expect(report.stalenessMs.p50 ?? 0 >= 60, "two snapshot intervals of interpolation at 30 Hz")
+            #expect(report.passed)
+            #expect(report.checks.count == 3)
+            #expect(progressLines.value >= 1, "a live line each second")
+
+            let json = try JSONSerialization.jsonObject(with: report.json()) as? [String: Any]
+            #expect(json?["delivery_ratio"] is Double)
+            #expect((json?["snapshot_latency_ms"] as? [String: Any])?["p99_9"] != nil)
+            let csv = report.csv().split(separator: "\n")
+            #expect(csv.count == 2)
+            #expect(csv[0].split(separator: ",").count == csv[1].split(separator: ",", omittingEmptySubsequences: false).count)
+        }
+    }
+
+    @Test func aMissedThresholdFailsTheRun() async throws {
+        try await self.withServer(.udp) { port in
+            let configuration = SwarmConfiguration(
+                tcpPort: port, localHost: "127.0.0.1", count: 2, matches: 1, roomSize: 2, seed: 10,
+                // Staleness can't be below the interpolation delay: this limit must be missed.
+                thresholds: SwarmThresholds(maximumP99Staleness: .milliseconds(1))
+            )
+            let report = await SwarmRunner(configuration: configuration).run()
+            #expect(report.playerMatches == 2)
+            #expect(!report.passed)
+            #expect(report.checks.first?.passed == false)
+        }
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { self.lock.withLock { self.count += 1 } }
+    var value: Int { self.lock.withLock { self.count } }
+}
