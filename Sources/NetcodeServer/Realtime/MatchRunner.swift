@@ -75,16 +75,27 @@ final class MatchRunner {
             self.skippedTicks += behind
             self.nextTick = self.nextTick + .nanoseconds(self.tickInterval.nanoseconds * Int64(behind))
         }
-        let now = UInt64(wokeAt.uptimeNanoseconds)
-        self.expireSilentPlayers(now: now)
-        if steps > 0, Int(self.world.tick) % self.settings.snapshotInterval == 0 || self.world.isFinished {
-            self.sendSnapshots(now: UInt64(NIODeadline.now().uptimeNanoseconds))
-        }
+        if steps > 0 { self.afterSteps(now: UInt64(wokeAt.uptimeNanoseconds)) }
         self.server.recordTickCost(NIODeadline.now() - wokeAt)
         if self.world.isFinished || !self.slots.contains(where: \.connected) {
             self.finish(reason: .matchEnded)
         } else {
             self.schedule()
+        }
+    }
+
+    /// One tick's work without the scheduling: step the world once and do what follows a step. The tick
+    /// benchmark drives matches through this with its own clock.
+    func tickOnce(now: UInt64) {
+        self.world.step()
+        self.afterSteps(now: now)
+    }
+
+    /// Times out silent players and, on snapshot ticks, sends every player a snapshot.
+    private func afterSteps(now: UInt64) {
+        self.expireSilentPlayers(now: now)
+        if Int(self.world.tick) % self.settings.snapshotInterval == 0 || self.world.isFinished {
+            self.sendSnapshots(now: now)
         }
     }
 

@@ -100,10 +100,17 @@ final class RealtimeServer: ChannelInboundHandler {
         return self.tickCost
     }
 
+    /// Where datagrams go when the handler is not in a channel (the tick benchmark drives matches
+    /// without a socket and plays the clients' side from here).
+    var detachedOutbound: ((ByteBuffer, SocketAddress) -> Void)?
+
     func send(_ packet: ByteBuffer, to address: SocketAddress) {
-        guard let context = self.context else { return }
         self.counters.datagramsSent += 1
         self.counters.bytesSent += UInt64(packet.readableBytes)
+        guard let context = self.context else {
+            self.detachedOutbound?(packet, address)
+            return
+        }
         context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: packet)), promise: nil)
         self.pendingFlush = true
     }
