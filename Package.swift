@@ -66,6 +66,7 @@ let package = Package(
             name: "NetcodeClient",
             dependencies: [
                 "NetcodeProtocol",
+                "LinkEmulator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -87,6 +88,7 @@ let package = Package(
                 "NetcodeServer",
                 "NetcodeStore",
                 "BotSwarm",
+                "LinkEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import LinkEmulator
 import NIOCore
 import NIOPosix
 import NetcodeProtocol
@@ -52,7 +53,13 @@ public final class RealtimeClient: Sendable {
             let handler = try await loop.submit { NIOLoopBound(RealtimeDatagramHandler(server: server), eventLoop: loop) }.get()
             let channel = try await DatagramBootstrap(group: loop)
                 .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
+                    channel.eventLoop.makeCompletedFuture {
+                        if let link = options.impairment {
+                            // The whole link is emulated here: upstream on the way out, downstream on the way in.
+                            try channel.pipeline.syncOperations.addHandler(DatagramImpairmentHandler(link: link, side: .client, seed: options.seed ^ 0x5EED))
+                        }
+                        try channel.pipeline.syncOperations.addHandler(handler.value)
+                    }
                 }
                 .bind(host: localHost, port: 0)
                 .get()

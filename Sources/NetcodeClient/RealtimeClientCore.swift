@@ -1,3 +1,4 @@
+import LinkEmulator
 import NIOCore
 import NetcodeProtocol
 
@@ -16,6 +17,8 @@ public struct RealtimeClientOptions: Sendable, Hashable {
     public var seed: UInt64
     /// The session ends when nothing arrives for this long.
     public var silenceTimeout: Duration
+    /// Network impairment applied to this client's datagrams, both ways (UDP matches only).
+    public var impairment: LinkProfile?
 
     public init(
         frameRate: Int = 60,
@@ -24,8 +27,10 @@ public struct RealtimeClientOptions: Sendable, Hashable {
         inputRedundancy: Int = 5,
         behaviour: BotBehaviour = .chase,
         seed: UInt64 = 1,
-        silenceTimeout: Duration = .seconds(10)
+        silenceTimeout: Duration = .seconds(10),
+        impairment: LinkProfile? = nil
     ) {
+        self.impairment = impairment
         self.frameRate = frameRate
         self.interpolationDelay = interpolationDelay
         self.stallThreshold = stallThreshold

@@ -1,3 +1,4 @@
+import LinkEmulator
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -154,6 +155,13 @@ public final class GameServer: Service, Sendable {
             .bind(host: self.configuration.host, port: self.configuration.udpPort)
             .get()
         let port = channel.localAddress?.port ?? self.configuration.udpPort
+        if let link = self.configuration.impairment {
+            let seed = self.configuration.impairmentSeed
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(DatagramImpairmentHandler(link: link, side: .server, seed: seed), position: .first)
+            }.get()
+            self.logger.notice("realtime datagrams are impaired in process", metadata: ["network": "\(link.name)", "up": "\(link.upstream)", "down": "\(link.downstream)"])
+        }
         let settings = self.configuration.match
         let lobby = self.lobby
         let recorder = self.recorder

@@ -1,3 +1,4 @@
+import LinkEmulator
 import NetcodeProtocol
 
 /// Everything the server can be told, with the defaults `netcode server` uses.
@@ -39,6 +40,9 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// How matches are run.
     public var match: MatchSettings
+    /// Network impairment applied to the realtime socket (UDP matches), and its seed.
+    public var impairment: LinkProfile?
+    public var impairmentSeed: UInt64
 
     public init(
         host: String = "127.0.0.1",
@@ -60,9 +64,14 @@ public struct ServerConfiguration: Sendable {
         defaultTransport: UpdateTransport = .udp,
         lobbyLimits: LobbyState.Limits = .init(),
         shutdownGracePeriod: Duration = .seconds(4),
-        match: MatchSettings = MatchSettings()
+        match: MatchSettings = MatchSettings(),
+        impairment: LinkProfile? = nil,
+        impairmentSeed: UInt64 = 1
     ) {
         self.match = match
+        self.impairment = impairment
+        self.impairmentSeed = impairmentSeed
+        if let impairment { self.match.networkProfile = impairment.name }
         self.host = host
         self.tcpPort = tcpPort
         self.udpPort = udpPort

@@ -128,8 +128,18 @@ struct BotsCommand: AsyncParsableCommand {
 
     @OptionGroup var swarm: SwarmOptions
 
+    @OptionGroup(title: "Network impairment (UDP, in process, at each bot)") var impairment: ImpairmentOptions
+
     func run() async throws {
-        let report = try await self.swarm.run(try self.swarm.configuration(host: self.host, tcpPort: self.tcpPort, localHost: self.localHost))
+        var configuration = try self.swarm.configuration(host: self.host, tcpPort: self.tcpPort, localHost: self.localHost)
+        if let link = try self.impairment.link() {
+            configuration.client.impairment = link
+            if configuration.transport == .tcp {
+                FileHandle.standardError.write(Data("note: in-process impairment applies to UDP only; over tcp these bots see an unimpaired loopback (use netcode compare for TCP under real loss)\n".utf8))
+            }
+            FileHandle.standardError.write(Data("impairing each bot's datagrams: up \(link.upstream), down \(link.downstream)\n".utf8))
+        }
+        let report = try await self.swarm.run(configuration)
         if !report.passed { throw ExitCode(1) }
     }
 }

@@ -50,6 +50,8 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup var match: MatchOptions
 
+    @OptionGroup(title: "Network impairment (UDP, in process)") var impairment: ImpairmentOptions
+
     func run() async throws {
         let logger = self.logging.makeLogger(label: "netcode.server")
         let configuration = ServerConfiguration(
@@ -66,7 +68,9 @@ struct ServerCommand: AsyncParsableCommand {
             passwordIterations: self.passwordIterations,
             defaultTransport: self.updates.transport,
             lobbyLimits: .init(minimumPlayersToStart: self.minPlayers),
-            match: self.match.settings
+            match: self.match.settings,
+            impairment: try self.impairment.link(),
+            impairmentSeed: self.impairment.impairSeed
         )
         let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
         let server = try GameServer(configuration: configuration, database: database, logger: logger)
