@@ -99,6 +99,8 @@ let package = Package(
             name: "BotSwarmTests",
             dependencies: [
                 "BotSwarm",
+                "NetcodeClient",
+                "LinkEmulator",
                 "NetcodeServer",
                 "NetcodeStore",
                 "NetcodeProtocol",
@@ -127,11 +129,13 @@ let package = Package(
             name: "NetcodeServerTests",
             dependencies: [
                 "NetcodeServer",
+                "LinkEmulator",
                 "NetcodeClient",
                 "NetcodeProtocol",
                 "NetcodeStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

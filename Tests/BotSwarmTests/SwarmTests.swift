@@ -1,4 +1,6 @@
 import Foundation
+import LinkEmulator
+import NetcodeClient
 import Logging
 import NetcodeProtocol
 import NetcodeServer
@@ -54,6 +56,19 @@ import Testing
             let csv = report.csv().split(separator: "\n")
             #expect(csv.count == 2)
             #expect(csv[0].split(separator: ",").count == csv[1].split(separator: ",", omittingEmptySubsequences: false).count)
+        }
+    }
+
+    @Test func deliveryFollowsTheConfiguredLoss() async throws {
+        try await self.withServer(.udp) { port in
+            var client = RealtimeClientOptions()
+            client.impairment = LinkProfile.symmetric(name: "loss10", about: "", ImpairmentProfile(loss: 0.10))
+            let configuration = SwarmConfiguration(tcpPort: port, localHost: "127.0.0.1", count: 8, matches: 1, roomSize: 4, seed: 11, client: client)
+            let report = await SwarmRunner(configuration: configuration).run()
+            #expect(report.playerMatches == 8)
+            let delivery = try #require(report.deliveryRatio)
+            #expect(delivery > 0.84 && delivery < 0.96, "10% downstream loss, delivery \(delivery)")
+            #expect(report.inputAckMs.count > 0, "inputs still get through 10% upstream loss")
         }
     }
 
