@@ -82,12 +82,25 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The TCP-vs-UDP experiment: runs, report table, SVG chart, HTML page.
+        .target(
+            name: "Comparison",
+            dependencies: [
+                "BotSwarm",
+                "NetcodeClient",
+                "NetcodeServer",
+                "NetcodeStore",
+                "LinkEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "netcode",
             dependencies: [
                 "NetcodeServer",
                 "NetcodeStore",
                 "BotSwarm",
+                "Comparison",
                 "LinkEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,6 +108,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(
             name: "BotSwarmTests",
             dependencies: [

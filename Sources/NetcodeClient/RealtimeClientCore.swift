@@ -1,4 +1,5 @@
 import LinkEmulator
+import NIOConcurrencyHelpers
 import NIOCore
 import NetcodeProtocol
 
@@ -67,8 +68,8 @@ final class RealtimeClientCore {
     private var policy: InputPolicy
     private(set) var experience = PlayerExperience()
     private let promise: EventLoopPromise<(RealtimeEnd, PlayerExperience)>
-    private var inputTimer: RepeatedTimer?
-    private var frameTimer: RepeatedTimer?
+    private var nextInputDue: UInt64 = 0
+    private let tickNanos: UInt64
     private var lastArrival: UInt64?
     private var firstTick: UInt32?
     private var newestTick: UInt32?
@@ -97,6 +98,7 @@ final class RealtimeClientCore {
         self.interpolationDelayNanos = Self.nanos(options.interpolationDelay ?? snapshotInterval * 2)
         self.stallThresholdNanos = Self.nanos(options.stallThreshold)
         self.startedAt = Self.now()
+        self.tickNanos = 1_000_000_000 / UInt64(max(start.tickRate, 1))
     }
 
     static func now() -> UInt64 { UInt64(NIODeadline.now().uptimeNanoseconds) }
@@ -105,23 +107,37 @@ final class RealtimeClientCore {
         UInt64(max(duration.components.seconds, 0)) * 1_000_000_000 + UInt64(max(duration.components.attoseconds, 0) / 1_000_000_000)
     }
 
-    /// Starts the timers. Input sends are scheduled by their intended times, so a slow moment is made
-    /// up for rather than silently skipped.
+    /// Joins the event loop's frame clock. Inputs are sampled at their intended times (start + k x tick
+    /// interval) and sent on the first frame at or after each, so a slow moment is made up for rather
+    /// than silently skipped; one packet carries them all, with the redundancy window behind them.
     func run() {
-        let tickInterval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(self.start.tickRate, 1)))
-        let frameInterval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(self.options.frameRate, 1)))
-        self.inputTimer = RepeatedTimer(eventLoop: self.eventLoop, interval: tickInterval) { [weak self] in self?.sendInput() }
-        self.frameTimer = RepeatedTimer(eventLoop: self.eventLoop, interval: frameInterval) { [weak self] in self?.renderFrame() }
-        self.sendInput()
+        self.nextInputDue = Self.now()
+        FrameClock.clock(for: self.eventLoop, frameRate: self.options.frameRate).add(self)
+        self.frame(now: Self.now())
     }
 
-    private func sendInput() {
-        let now = Self.now()
+    /// Called by the frame clock once per frame.
+    func frame(now: UInt64) {
+        guard !self.ended else { return }
         if let last = self.lastPacketAt ?? Optional(self.startedAt), now > last, now - last > Self.nanos(self.options.silenceTimeout) {
             self.end(.timedOut)
             return
         }
-        _ = self.history.append(self.policy.next(seeing: self.snapshots.newest?.state), now: now)
+        if now >= self.nextInputDue {
+            var sampled = 0
+            while now >= self.nextInputDue, sampled < self.options.inputRedundancy {
+                _ = self.history.append(self.policy.next(seeing: self.snapshots.newest?.state), now: self.nextInputDue)
+                self.nextInputDue += self.tickNanos
+                sampled += 1
+            }
+            // Far behind (a paused process): resume from now instead of inventing a burst of inputs.
+            if now >= self.nextInputDue { self.nextInputDue = now + self.tickNanos }
+            self.sendInputs(now: now)
+        }
+        self.renderFrame(now: now)
+    }
+
+    private func sendInputs(now: UInt64) {
         guard let message = self.history.message() else { return }
         let packet = self.connection.seal(type: .input, payload: message.encoded(), now: now)
         self.experience.inputsSent += 1
@@ -133,9 +149,8 @@ final class RealtimeClientCore {
 
     /// Samples what the player sees this frame: the state at (now - interpolation delay) if the buffer
     /// reaches that far, otherwise the newest state there is, held.
-    private func renderFrame() {
+    private func renderFrame(now: UInt64) {
         guard let newestSendTime = self.newestSendTime else { return }
-        let now = Self.now()
         let renderTime = now > self.interpolationDelayNanos ? now - self.interpolationDelayNanos : 0
         let shown = min(renderTime, newestSendTime)
         guard now > shown else { return }
@@ -216,8 +231,7 @@ final class RealtimeClientCore {
     func end(_ how: RealtimeEnd) {
         guard !self.ended else { return }
         self.ended = true
-        self.inputTimer?.cancel()
-        self.frameTimer?.cancel()
+        FrameClock.clock(for: self.eventLoop, frameRate: self.options.frameRate).remove(self)
         if how == .stopped || how == .timedOut {
             let packet = self.connection.seal(type: .disconnect, payload: DisconnectMessage(reason: .clientQuit).encoded(), now: Self.now())
             self.transmit(packet)
@@ -236,38 +250,73 @@ final class RealtimeClientCore {
     }
 }
 
-/// A timer that fires at fixed intended times (start + k * interval), not "interval after the last
-/// run", so a late wake-up doesn't shift every later one.
-final class RepeatedTimer {
+/// One timer per event loop and frame rate that drives every client session on that loop, instead of
+/// a timer per session: a thousand bots wake their loop 60 times a second, not 60,000. Frames fire at
+/// fixed intended times (start + k x interval), so a late wake-up doesn't shift the ones after it.
+final class FrameClock {
     private let eventLoop: any EventLoop
     private let interval: TimeAmount
-    private let action: () -> Void
-    private var next: NIODeadline
+    private var sessions: [ObjectIdentifier: RealtimeClientCore] = [:]
+    private var next: NIODeadline = .now()
     private var scheduled: Scheduled<Void>?
-    private var cancelled = false
 
-    init(eventLoop: any EventLoop, interval: TimeAmount, action: @escaping () -> Void) {
+    /// Clocks by event loop and frame rate. Each clock is only touched on its own loop; the registry
+    /// itself is shared, hence the lock.
+    private static let registry = NIOLockedValueBox<[Key: NIOLoopBound<FrameClock>]>([:])
+
+    private struct Key: Hashable {
+        var loop: ObjectIdentifier
+        var frameRate: Int
+    }
+
+    /// The clock of `eventLoop` at `frameRate`, created on first use. Call on that loop.
+    static func clock(for eventLoop: any EventLoop, frameRate: Int) -> FrameClock {
+        let key = Key(loop: ObjectIdentifier(eventLoop), frameRate: frameRate)
+        return self.registry.withLockedValue { clocks in
+            if let existing = clocks[key] { return existing.value }
+            let clock = FrameClock(eventLoop: eventLoop, interval: .nanoseconds(1_000_000_000 / Int64(max(frameRate, 1))))
+            clocks[key] = NIOLoopBound(clock, eventLoop: eventLoop)
+            return clock
+        }
+    }
+
+    private init(eventLoop: any EventLoop, interval: TimeAmount) {
         self.eventLoop = eventLoop
         self.interval = interval
-        self.action = action
-        self.next = .now() + interval
-        self.schedule()
+    }
+
+    func add(_ session: RealtimeClientCore) {
+        self.sessions[ObjectIdentifier(session)] = session
+        if self.scheduled == nil {
+            self.next = .now() + self.interval
+            self.schedule()
+        }
+    }
+
+    func remove(_ session: RealtimeClientCore) {
+        self.sessions[ObjectIdentifier(session)] = nil
+        if self.sessions.isEmpty {
+            self.scheduled?.cancel()
+            self.scheduled = nil
+        }
     }
 
     private func schedule() {
         self.scheduled = self.eventLoop.assumeIsolated().scheduleTask(deadline: self.next) { [weak self] in
-            guard let self, !self.cancelled else { return }
-            self.action()
-            self.next = self.next + self.interval
-            // Fell far behind (a paused process): resume from now instead of firing a burst.
-            let now = NIODeadline.now()
-            if self.next + self.interval * 10 < now { self.next = now + self.interval }
-            if !self.cancelled { self.schedule() }
+            self?.fire()
         }
     }
 
-    func cancel() {
-        self.cancelled = true
-        self.scheduled?.cancel()
+    private func fire() {
+        let now = RealtimeClientCore.now()
+        for session in Array(self.sessions.values) { session.frame(now: now) }
+        guard !self.sessions.isEmpty else {
+            self.scheduled = nil
+            return
+        }
+        self.next = self.next + self.interval
+        let current = NIODeadline.now()
+        if self.next + self.interval * 10 < current { self.next = current + self.interval }
+        self.schedule()
     }
 }

@@ -24,15 +24,19 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         let counts = self.players.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         print("Tick benchmark: \(self.matches) matches, \(self.ticks) ticks at \(self.tickRate) Hz, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("players/match  clients  tick p50 µs  tick p99 µs  tick max µs  µs/player (p50)  snapshot kbit/s/player  input kbit/s/player")
+        print("players/  clients  one match's tick µs    all matches' tick µs   µs/player  snapshot kbit/s  input kbit/s")
+        print("   match            p50     p99     max      p50     p99     max      (p50)    per player     per player")
         var baseline: Double?
         for count in counts {
             let result = try TickBenchmark(matches: self.matches, playersPerMatch: count, ticks: self.ticks, settings: MatchSettings(tickRate: self.tickRate, durationSeconds: 3600, seed: 1)).run()
             let p50 = Double(result.tickCostMicros.valueAtPercentile(50))
             let perPlayer = p50 / Double(count * self.matches)
             baseline = baseline ?? perPlayer
-            print(String(format: "%13d  %7d  %11.0f  %11.0f  %11.0f  %15.2f  %22.1f  %19.1f",
-                         count, count * self.matches, p50, Double(result.tickCostMicros.valueAtPercentile(99)), Double(result.tickCostMicros.max),
+            let match = result.matchTickCostMicros
+            print(String(format: "%8d  %7d  %6.0f  %6.0f  %6.0f   %6.0f  %6.0f  %6.0f   %8.2f  %15.1f  %13.1f",
+                         count, count * self.matches,
+                         Double(match.valueAtPercentile(50)), Double(match.valueAtPercentile(99)), Double(match.max),
+                         p50, Double(result.tickCostMicros.valueAtPercentile(99)), Double(result.tickCostMicros.max),
                          perPlayer, result.snapshotBitsPerSecondPerPlayer / 1000, result.inputBitsPerSecondPerPlayer / 1000))
         }
         if let baseline { print(String(format: "(µs/player of the first row: %.2f; a flat column means cost grows linearly with players)", baseline)) }
