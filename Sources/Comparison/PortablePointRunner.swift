@@ -1,0 +1,59 @@
+import BotSwarm
+import Foundation
+import LinkEmulator
+import Logging
+import NetcodeClient
+import NetcodeProtocol
+import NetcodeServer
+import NetcodeStore
+
+/// Runs a point in this process: a server and bots on loopback, the link applied to the bots' UDP
+/// datagrams by the in-process link model. TCP can't be impaired this way (a userspace byte stream is not
+/// kernel TCP meeting loss), so TCP points run over plain loopback and are labelled not impaired.
+public struct PortablePointRunner: PointRunner {
+    public let impairsTCP = false
+
+    public init() {}
+
+    public func run(_ point: PointSpec, progress: @escaping @Sendable (String) -> Void) async throws -> SwarmReport {
+        var logger = Logger(label: "netcode.compare.server")
+        logger.logLevel = .error
+        let server = try GameServer(
+            configuration: ServerConfiguration(
+                tcpPort: 0,
+                udpPort: 0,
+                passwordIterations: 1_000,
+                defaultTransport: point.transport,
+                match: MatchSettings(
+                    tickRate: point.parameters.tickRate,
+                    snapshotInterval: point.parameters.snapshotInterval,
+                    durationSeconds: point.parameters.secondsPerPoint,
+                    seed: point.seed,
+                    networkProfile: point.link.name
+                )
+            ),
+            database: try NetcodeDatabase.inMemory(),
+            logger: logger
+        )
+        let port = try await server.bind()
+        let task = Task { try await server.run() }
+        defer { server.shutdown() }
+        var client = RealtimeClientOptions(frameRate: 60, seed: point.seed)
+        if point.transport == .udp { client.impairment = point.link }
+        let configuration = SwarmConfiguration(
+            tcpPort: port,
+            localHost: "127.0.0.1",
+            count: point.parameters.bots,
+            rampPerSecond: 100,
+            matches: 1,
+            roomSize: point.parameters.bots,
+            transport: point.transport,
+            seed: point.seed,
+            client: client
+        )
+        let report = await SwarmRunner(configuration: configuration).run { progress($0.line) }
+        server.shutdown()
+        try await task.value
+        return report
+    }
+}
