@@ -151,11 +151,15 @@ final class MatchRunner {
     /// came over the player's TCP connection.
     func receive(_ packet: ByteBuffer, slot index: Int, from address: SocketAddress?, now: UInt64) {
         guard self.slots[index].connected else { return }
+        let newestBefore = self.slots[index].connection.newestReceivedSequence
         switch self.slots[index].connection.open(packet, now: now) {
         case .dropped(let reason):
             self.server.countDrop(reason)
         case .accepted(let type, let payload, let newlyAcked):
-            if let address, self.slots[index].address != address {
+            // Follow the client to a new address (NAT rebinding) only on its newest authentic packet, so a
+            // reordered or captured older one can't pull the stream elsewhere.
+            if let address, self.slots[index].address != address,
+               self.slots[index].connection.newestReceivedSequence != newestBefore {
                 self.slots[index].address = address
             }
             self.slots[index].baselines.acknowledge(newlyAcked)
