@@ -83,6 +83,26 @@ public struct ComparisonRunner: Sendable {
         public var longestStallMs: Double
         public var bytesPerSecond: Double
 
+        init(
+            loss: Double, transport: String, runIndex: Int, delivery: Double?,
+            latencyP50Ms: Double?, latencyP99Ms: Double?, latencyP999Ms: Double?, latencyMaxMs: Double?,
+            stalenessP50Ms: Double?, stalenessP99Ms: Double?, stallsPerMinute: Double, longestStallMs: Double, bytesPerSecond: Double
+        ) {
+            self.loss = loss
+            self.transport = transport
+            self.runIndex = runIndex
+            self.delivery = delivery
+            self.latencyP50Ms = latencyP50Ms
+            self.latencyP99Ms = latencyP99Ms
+            self.latencyP999Ms = latencyP999Ms
+            self.latencyMaxMs = latencyMaxMs
+            self.stalenessP50Ms = stalenessP50Ms
+            self.stalenessP99Ms = stalenessP99Ms
+            self.stallsPerMinute = stallsPerMinute
+            self.longestStallMs = longestStallMs
+            self.bytesPerSecond = bytesPerSecond
+        }
+
         init(_ measurement: Measurement) {
             let report = measurement.report
             self.loss = measurement.loss
