@@ -10,7 +10,7 @@ public struct ComparisonArchive: Sendable {
     }
 
     /// Stores a run with its raw per-run figures; returns the run id.
-    public func store(_ result: ComparisonResult, measurements: [ComparisonRunner.Measurement]) async throws -> Int64 {
+    public func store(_ result: ComparisonReport, measurements: [ComparisonRunner.Measurement]) async throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let parameters = String(decoding: try encoder.encode(result.parameters), as: UTF8.self)
@@ -46,19 +46,19 @@ public struct ComparisonArchive: Sendable {
     }
 
     /// A stored run as a result, ready to render again.
-    public func result(id: Int64) async throws -> ComparisonResult? {
+    public func result(id: Int64) async throws -> ComparisonReport? {
         guard let run = try await self.database.comparisonRun(id: id) else { return nil }
         return try Self.result(from: run)
     }
 
-    public func recent(limit: Int) async throws -> [ComparisonResult] {
+    public func recent(limit: Int) async throws -> [ComparisonReport] {
         try await self.database.comparisonRuns(limit: limit).map(Self.result(from:))
     }
 
-    static func result(from run: NetcodeStore.ComparisonRun) throws -> ComparisonResult {
+    static func result(from run: NetcodeStore.ComparisonRun) throws -> ComparisonReport {
         let parameters = try JSONDecoder().decode(ComparisonParameters.self, from: Data(run.parametersJSON.utf8))
-        let mode: ComparisonResult.Mode = run.mode == .lab ? .lab : .portable
-        return ComparisonResult(
+        let mode: ComparisonReport.Mode = run.mode == .lab ? .lab : .portable
+        return ComparisonReport(
             mode: mode,
             modeNote: run.notes,
             parameters: parameters,

@@ -9,10 +9,10 @@ import NetcodeStore
 public struct ComparisonRunner: Sendable {
     public let parameters: ComparisonParameters
     public let runner: any PointRunner
-    public let mode: ComparisonResult.Mode
+    public let mode: ComparisonReport.Mode
     public let modeNote: String
 
-    public init(parameters: ComparisonParameters, runner: any PointRunner, mode: ComparisonResult.Mode, modeNote: String) {
+    public init(parameters: ComparisonParameters, runner: any PointRunner, mode: ComparisonReport.Mode, modeNote: String) {
         self.parameters = parameters
         self.runner = runner
         self.mode = mode
@@ -40,7 +40,7 @@ public struct ComparisonRunner: Sendable {
         public var report: SwarmReport
     }
 
-    public func run(progress: @escaping @Sendable (String) -> Void) async throws -> (ComparisonResult, [Measurement]) {
+    public func run(progress: @escaping @Sendable (String) -> Void) async throws -> (ComparisonReport, [Measurement]) {
         let startedAt = Date()
         var measurements: [Measurement] = []
         let total = self.parameters.losses.count * 2 * self.parameters.runs
@@ -60,7 +60,7 @@ public struct ComparisonRunner: Sendable {
                 }
             }
         }
-        let result = ComparisonResult(
+        let result = ComparisonReport(
             mode: self.mode,
             modeNote: self.modeNote,
             parameters: self.parameters,

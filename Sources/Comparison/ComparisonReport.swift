@@ -117,7 +117,7 @@ public struct ComparisonParameters: Codable, Sendable, Hashable {
 }
 
 /// A whole comparison: parameters, how the link was made, and one point per loss level and transport.
-public struct ComparisonResult: Codable, Sendable {
+public struct ComparisonReport: Codable, Sendable {
     public enum Mode: String, Codable, Sendable {
         /// Both transports crossed a real impaired link (network namespaces + TUN emulator).
         case lab
