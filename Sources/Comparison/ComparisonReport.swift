@@ -155,3 +155,29 @@ public struct ComparisonReport: Codable, Sendable {
         self.points.first { abs($0.loss - loss) < 1e-9 && $0.transport == transport }
     }
 }
+
+extension ComparisonParameters {
+    /// Reads a sweep file (Simulations/sweeps/*.json): the parameters object's keys, all of them.
+    public static func load(contentsOfFile path: String) throws -> ComparisonParameters {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw SweepFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        do {
+            return try JSONDecoder().decode(ComparisonParameters.self, from: data)
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw SweepFileError(path: path, reason: "has no \"\(key.stringValue)\"; a sweep file names every parameter (see Simulations/sweeps/default.json)")
+        } catch {
+            throw SweepFileError(path: path, reason: "is not a sweep file: \(error)")
+        }
+    }
+}
+
+/// A sweep file that could not be used, with the reason.
+public struct SweepFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "sweep file \(self.path) \(self.reason)" }
+}

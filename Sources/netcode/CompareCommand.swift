@@ -96,8 +96,7 @@ struct CompareCommand: AsyncParsableCommand {
     func parameters() throws -> ComparisonParameters {
         var parameters = ComparisonParameters()
         if let sweep {
-            let data = try Data(contentsOf: URL(fileURLWithPath: sweep))
-            parameters = try JSONDecoder().decode(ComparisonParameters.self, from: data)
+            parameters = try ComparisonParameters.load(contentsOfFile: sweep)
         }
         let losses = try self.losses.split(separator: ",").map { text -> Double in
             guard let value = Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")), (0...100).contains(value) else {
