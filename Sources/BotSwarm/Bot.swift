@@ -21,10 +21,7 @@ struct Bot {
     func run() async {
         let clock = ContinuousClock()
         let begin = clock.now
-        let lobby: LobbyClient
-        do {
-            lobby = try await LobbyClient.connect(host: self.configuration.host, port: self.configuration.tcpPort)
-        } catch {
+        guard let lobby = await self.connect() else {
             self.metrics.failed("connect")
             return
         }
@@ -52,6 +49,20 @@ struct Bot {
             self.metrics.error(Self.kind(of: error, during: "play"))
         }
         await lobby.close()
+    }
+
+    /// Connects to the lobby, retrying while the server may still be starting (`connectPatience`).
+    private func connect() async -> LobbyClient? {
+        let clock = ContinuousClock()
+        let giveUpAt = clock.now + self.configuration.connectPatience
+        while true {
+            do {
+                return try await LobbyClient.connect(host: self.configuration.host, port: self.configuration.tcpPort)
+            } catch {
+                guard clock.now < giveUpAt else { return nil }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
     }
 
     private func wantsAnotherMatch(played: Int) -> Bool {

@@ -27,6 +27,8 @@ public struct SwarmConfiguration: Sendable {
     /// How long a bot waits for a match to start once everyone is ready.
     public var startTimeout: Duration
     public var thresholds: SwarmThresholds
+    /// How long a bot keeps retrying to connect (a server that is still starting).
+    public var connectPatience: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -45,8 +47,10 @@ public struct SwarmConfiguration: Sendable {
         password: String = "swarm-password",
         queueTimeout: Duration = .seconds(10),
         startTimeout: Duration = .seconds(30),
-        thresholds: SwarmThresholds = SwarmThresholds()
+        thresholds: SwarmThresholds = SwarmThresholds(),
+        connectPatience: Duration = .seconds(5)
     ) {
+        self.connectPatience = connectPatience
         self.host = host
         self.tcpPort = tcpPort
         self.localHost = localHost
