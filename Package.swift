@@ -82,11 +82,15 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The network lab: two namespaces joined by a TUN link emulator (Linux).
+        .target(name: "CNetworkLab"),
+        .target(name: "NetworkLab", dependencies: ["LinkEmulator", "CNetworkLab"]),
         // The TCP-vs-UDP experiment: runs, report table, SVG chart, HTML page.
         .target(
             name: "Comparison",
             dependencies: [
                 "BotSwarm",
+                "NetworkLab",
                 "NetcodeClient",
                 "NetcodeServer",
                 "NetcodeStore",
@@ -102,13 +106,15 @@ let package = Package(
                 "BotSwarm",
                 "Comparison",
                 "LinkEmulator",
+                "NetworkLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
-        .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "NetworkLab"]),
+        .testTarget(name: "NetworkLabTests", dependencies: ["NetworkLab", "LinkEmulator"]),
         .testTarget(
             name: "BotSwarmTests",
             dependencies: [

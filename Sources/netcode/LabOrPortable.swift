@@ -1,4 +1,5 @@
 import Comparison
+import NetworkLab
 
 /// Picks how `compare` makes its link: the network lab where it can be built, portable mode otherwise.
 enum LabOrPortable {
@@ -6,6 +7,12 @@ enum LabOrPortable {
         if forcePortable {
             return (PortablePointRunner(), .portable, "portable mode was asked for (--portable): UDP impaired in process, TCP over unimpaired loopback")
         }
-        return (PortablePointRunner(), .portable, "the network lab is not part of this build: UDP impaired in process, TCP over unimpaired loopback")
+        let availability = NetworkLab.availability()
+        #if os(Linux)
+        if availability.isAvailable, let executable = NetworkLab.currentExecutablePath {
+            return (LabPointRunner(executable: executable), .lab, "network lab (\(availability.description)): server in one namespace, bots in another, kernel TCP and UDP through the same emulated link")
+        }
+        #endif
+        return (PortablePointRunner(), .portable, "the network lab can't be built here (\(availability.reason)): UDP impaired in process, TCP over unimpaired loopback")
     }
 }

@@ -1,0 +1,56 @@
+#if os(Linux)
+import Foundation
+import NetworkLab
+import Testing
+@testable import Comparison
+
+/// The headline experiment in small, through a real impaired link: kernel TCP retransmits for real, and the
+/// figures must agree with the physics. Runs wherever the network lab can be built (CI runs as root).
+@Suite struct PhysicsTests {
+    static let availability = NetworkLab.availability()
+
+    /// The `netcode` executable that `swift test` built beside the test bundle.
+    static var executable: String? {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = folder.appendingPathComponent("netcode").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    @Test(.enabled(if: Self.availability.isAvailable, "the network lab can't be built here: \(Self.availability.reason)"))
+    func tcpDeliversEverythingButStallsWhileUDPStaysFresh() async throws {
+        let executable = try #require(Self.executable, "the netcode executable is built beside the tests")
+        let parameters = ComparisonParameters(losses: [0, 0.05], latencyMs: 20, jitterMs: 2, tickRate: 60, bots: 8, secondsPerPoint: 20, runs: 1, seed: 3)
+        let runner = ComparisonRunner(parameters: parameters, runner: LabPointRunner(executable: executable), mode: .lab, modeNote: "test")
+        let (report, _) = try await runner.run { _ in }
+
+        let clean = (udp: try #require(report.point(loss: 0, transport: "udp")), tcp: try #require(report.point(loss: 0, transport: "tcp")))
+        let lossy = (udp: try #require(report.point(loss: 0.05, transport: "udp")), tcp: try #require(report.point(loss: 0.05, transport: "tcp")))
+        #expect(lossy.tcp.impaired && lossy.udp.impaired)
+
+        // A clean link: both near the base delay, everything delivered.
+        for point in [clean.udp, clean.tcp] {
+            let p99 = try #require(point.latencyP99Ms.median)
+            #expect(p99 >= 18 && p99 < 45, "\(point.transport) p99 \(p99) ms on a clean 20 ms link")
+            #expect((point.delivery.median ?? 0) > 0.99)
+        }
+
+        // 5% loss: TCP still delivers everything...
+        #expect((lossy.tcp.delivery.median ?? 0) > 0.999, "TCP delivery \(String(describing: lossy.tcp.delivery.median))")
+        // ...but its tail is several times the base delay, and its longest stall passes Linux's 200 ms minimum RTO.
+        let tcpP99 = try #require(lossy.tcp.latencyP99Ms.median)
+        let udpP99 = try #require(lossy.udp.latencyP99Ms.median)
+        #expect(tcpP99 > 2.5 * parameters.latencyMs, "TCP p99 \(tcpP99) ms")
+        #expect(tcpP99 > 2 * udpP99, "TCP p99 \(tcpP99) ms against UDP \(udpP99) ms")
+        #expect((lossy.tcp.longestStallMs.median ?? 0) > 200, "TCP longest stall \(String(describing: lossy.tcp.longestStallMs.median)) ms")
+        // UDP: the tail stays near the base delay, and about 95% arrives.
+        #expect(udpP99 < 45, "UDP p99 \(udpP99) ms")
+        let udpDelivery = try #require(lossy.udp.delivery.median)
+        #expect(udpDelivery > 0.90 && udpDelivery < 0.985, "UDP delivery \(udpDelivery)")
+        #expect((lossy.udp.longestStallMs.median ?? 0) < (lossy.tcp.longestStallMs.median ?? 0))
+    }
+}
+#endif
