@@ -71,8 +71,11 @@ final class RealtimeClientCore {
     private var nextInputDue: UInt64 = 0
     private let tickNanos: UInt64
     private var lastArrival: UInt64?
-    private var firstTick: UInt32?
-    private var newestTick: UInt32?
+    /// Packet numbers of the first and the newest snapshot received: the server sends nothing but
+    /// snapshots until the final disconnect, so their difference counts the snapshots it sent, including
+    /// any tick it skipped when it fell behind.
+    private var firstSnapshotPacket: UInt64?
+    private var newestSnapshotPacket: UInt64?
     private var newestSendTime: UInt64?
     private var lastAckedInput: UInt32 = 0
     private var firstPacketAt: UInt64?
@@ -166,6 +169,7 @@ final class RealtimeClientCore {
         case .dropped:
             return
         case .accepted(let type, let payload, _):
+            let packetNumber = self.connection.newestReceivedSequence
             self.experience.packetsReceived += 1
             self.experience.bytesReceived += packet.readableBytes
             self.live?.received(bytes: packet.readableBytes, snapshot: type == .snapshot)
@@ -173,7 +177,10 @@ final class RealtimeClientCore {
             self.lastPacketAt = now
             switch type {
             case .snapshot:
-                self.received(snapshot: payload, now: now)
+                if self.received(snapshot: payload, now: now), let packetNumber {
+                    if self.firstSnapshotPacket == nil { self.firstSnapshotPacket = packetNumber }
+                    self.newestSnapshotPacket = max(self.newestSnapshotPacket ?? 0, packetNumber)
+                }
             case .disconnect:
                 let reason = (try? DisconnectMessage.decode(payload))?.reason ?? .unspecified
                 self.end(reason == .matchEnded ? .matchEnded : .disconnected(reason: reason.rawValue))
@@ -183,27 +190,27 @@ final class RealtimeClientCore {
         }
     }
 
-    private func received(snapshot payload: ByteBuffer, now: UInt64) {
+    /// Takes a snapshot in; true when it is the newest so far (it moved what the player sees).
+    @discardableResult
+    private func received(snapshot payload: ByteBuffer, now: UInt64) -> Bool {
         let previousNewest = self.snapshots.newest?.state.tick
         switch self.snapshots.receive(payload) {
         case .failure:
             // A missing baseline or a malformed body: the snapshot is lost to this player.
             self.experience.undecodable += 1
-            return
+            return false
         case .success(let message):
             let tick = message.state.tick
             if let previousNewest, tick == previousNewest {
                 self.experience.duplicatesIgnored += 1
-                return
+                return false
             }
             if let previousNewest, tick < previousNewest {
                 // Late: a newer state is already shown; an old one is worth nothing now.
                 self.experience.lateIgnored += 1
-                return
+                return false
             }
             self.experience.snapshotsReceived += 1
-            if self.firstTick == nil { self.firstTick = tick }
-            self.newestTick = tick
             let sendTime = message.sendTime(receivedAt: now)
             self.newestSendTime = sendTime
             if now > sendTime { _ = self.experience.snapshotLatency.record((now - sendTime) / 1000) }
@@ -223,6 +230,7 @@ final class RealtimeClientCore {
                 }
                 self.lastAckedInput = processed
             }
+            return true
         }
     }
 
@@ -236,8 +244,8 @@ final class RealtimeClientCore {
             let packet = self.connection.seal(type: .disconnect, payload: DisconnectMessage(reason: .clientQuit).encoded(), now: Self.now())
             self.transmit(packet)
         }
-        if let first = self.firstTick, let newest = self.newestTick, newest >= first {
-            self.experience.snapshotsExpected = Int(newest - first) / Int(max(self.start.snapshotInterval, 1)) + 1
+        if let first = self.firstSnapshotPacket, let newest = self.newestSnapshotPacket, newest >= first {
+            self.experience.snapshotsExpected = Int(newest - first) + 1
         }
         if let first = self.firstPacketAt, let last = self.lastPacketAt, last > first {
             self.experience.durationSeconds = Double(last - first) / 1e9
