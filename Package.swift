@@ -113,7 +113,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
-        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "NetworkLab"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "NetworkLab", "NetcodeStore"]),
         .testTarget(name: "NetworkLabTests", dependencies: ["NetworkLab", "LinkEmulator"]),
         .testTarget(
             name: "BotSwarmTests",

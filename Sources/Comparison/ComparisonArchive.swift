@@ -14,24 +14,7 @@ public struct ComparisonArchive: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let parameters = String(decoding: try encoder.encode(result.parameters), as: UTF8.self)
-        let points = measurements.map { measurement -> NetcodeStore.ComparisonPoint in
-            let stored = ComparisonRunner.StoredMeasurement(measurement)
-            return NetcodeStore.ComparisonPoint(
-                loss: stored.loss,
-                transport: stored.transport == "udp" ? .udp : .tcp,
-                runIndex: stored.runIndex,
-                delivery: stored.delivery ?? 0,
-                latencyP50Ms: stored.latencyP50Ms,
-                latencyP99Ms: stored.latencyP99Ms,
-                latencyP999Ms: stored.latencyP999Ms,
-                latencyMaxMs: stored.latencyMaxMs,
-                stalenessP50Ms: stored.stalenessP50Ms,
-                stalenessP99Ms: stored.stalenessP99Ms,
-                stallsPerMinute: stored.stallsPerMinute,
-                longestStallMs: stored.longestStallMs,
-                bytesPerSecond: stored.bytesPerSecond
-            )
-        }
+        let points = measurements.map(\.stored)
         let run = NetcodeStore.ComparisonRun(
             id: nil,
             startedAt: result.startedAt,
@@ -64,7 +47,7 @@ public struct ComparisonArchive: Sendable {
             parameters: parameters,
             startedAt: run.startedAt,
             finishedAt: run.finishedAt,
-            points: ComparisonRunner.points(from: run.points.map(ComparisonRunner.StoredMeasurement.init), impairsTCP: mode == .lab),
+            points: ComparisonRunner.points(from: run.points, impairsTCP: mode == .lab),
             runID: run.id
         )
     }

@@ -38,6 +38,25 @@ public struct ComparisonRunner: Sendable {
         public var transport: UpdateTransport
         public var runIndex: Int
         public var report: SwarmReport
+
+        /// The run's figures as the database keeps them.
+        public var stored: NetcodeStore.ComparisonPoint {
+            NetcodeStore.ComparisonPoint(
+                loss: self.loss,
+                transport: self.transport == .udp ? .udp : .tcp,
+                runIndex: self.runIndex,
+                delivery: self.report.deliveryRatio ?? 0,
+                latencyP50Ms: self.report.snapshotLatencyMs.p50,
+                latencyP99Ms: self.report.snapshotLatencyMs.p99,
+                latencyP999Ms: self.report.snapshotLatencyMs.p999,
+                latencyMaxMs: self.report.snapshotLatencyMs.max,
+                stalenessP50Ms: self.report.stalenessMs.p50,
+                stalenessP99Ms: self.report.stalenessMs.p99,
+                stallsPerMinute: self.report.stalls.perMinute,
+                longestStallMs: self.report.stalls.longestMs,
+                bytesPerSecond: self.report.perBot.sentBytesPerSecond + self.report.perBot.receivedBytesPerSecond
+            )
+        }
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void) async throws -> (ComparisonReport, [Measurement]) {
@@ -66,83 +85,17 @@ public struct ComparisonRunner: Sendable {
             parameters: self.parameters,
             startedAt: startedAt,
             finishedAt: Date(),
-            points: Self.points(from: measurements.map(StoredMeasurement.init), impairsTCP: self.runner.impairsTCP)
+            points: Self.points(from: measurements.map(\.stored), impairsTCP: self.runner.impairsTCP)
         )
         return (result, measurements)
     }
 
-    /// The figures of one run of one point, as stored in the database.
-    public struct StoredMeasurement: Sendable {
-        public var loss: Double
-        public var transport: String
-        public var runIndex: Int
-        public var delivery: Double?
-        public var latencyP50Ms, latencyP99Ms, latencyP999Ms, latencyMaxMs: Double?
-        public var stalenessP50Ms, stalenessP99Ms: Double?
-        public var stallsPerMinute: Double
-        public var longestStallMs: Double
-        public var bytesPerSecond: Double
-
-        init(
-            loss: Double, transport: String, runIndex: Int, delivery: Double?,
-            latencyP50Ms: Double?, latencyP99Ms: Double?, latencyP999Ms: Double?, latencyMaxMs: Double?,
-            stalenessP50Ms: Double?, stalenessP99Ms: Double?, stallsPerMinute: Double, longestStallMs: Double, bytesPerSecond: Double
-        ) {
-            self.loss = loss
-            self.transport = transport
-            self.runIndex = runIndex
-            self.delivery = delivery
-            self.latencyP50Ms = latencyP50Ms
-            self.latencyP99Ms = latencyP99Ms
-            self.latencyP999Ms = latencyP999Ms
-            self.latencyMaxMs = latencyMaxMs
-            self.stalenessP50Ms = stalenessP50Ms
-            self.stalenessP99Ms = stalenessP99Ms
-            self.stallsPerMinute = stallsPerMinute
-            self.longestStallMs = longestStallMs
-            self.bytesPerSecond = bytesPerSecond
-        }
-
-        init(_ measurement: Measurement) {
-            let report = measurement.report
-            self.loss = measurement.loss
-            self.transport = "\(measurement.transport)"
-            self.runIndex = measurement.runIndex
-            self.delivery = report.deliveryRatio
-            self.latencyP50Ms = report.snapshotLatencyMs.p50
-            self.latencyP99Ms = report.snapshotLatencyMs.p99
-            self.latencyP999Ms = report.snapshotLatencyMs.p999
-            self.latencyMaxMs = report.snapshotLatencyMs.max
-            self.stalenessP50Ms = report.stalenessMs.p50
-            self.stalenessP99Ms = report.stalenessMs.p99
-            self.stallsPerMinute = report.stalls.perMinute
-            self.longestStallMs = report.stalls.longestMs
-            self.bytesPerSecond = report.perBot.sentBytesPerSecond + report.perBot.receivedBytesPerSecond
-        }
-
-        init(_ point: NetcodeStore.ComparisonPoint) {
-            self.loss = point.loss
-            self.transport = point.transport.rawValue
-            self.runIndex = point.runIndex
-            self.delivery = point.delivery
-            self.latencyP50Ms = point.latencyP50Ms
-            self.latencyP99Ms = point.latencyP99Ms
-            self.latencyP999Ms = point.latencyP999Ms
-            self.latencyMaxMs = point.latencyMaxMs
-            self.stalenessP50Ms = point.stalenessP50Ms
-            self.stalenessP99Ms = point.stalenessP99Ms
-            self.stallsPerMinute = point.stallsPerMinute
-            self.longestStallMs = point.longestStallMs
-            self.bytesPerSecond = point.bytesPerSecond
-        }
-    }
-
     /// Groups runs of the same point and takes min / median / max of each figure.
-    public static func points(from measurements: [StoredMeasurement], impairsTCP: Bool) -> [ComparisonPoint] {
+    public static func points(from measurements: [NetcodeStore.ComparisonPoint], impairsTCP: Bool) -> [ComparisonPoint] {
         var order: [String] = []
-        var groups: [String: [StoredMeasurement]] = [:]
+        var groups: [String: [NetcodeStore.ComparisonPoint]] = [:]
         for measurement in measurements {
-            let key = "\(measurement.loss)|\(measurement.transport)"
+            let key = "\(measurement.loss)|\(measurement.transport.rawValue)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(measurement)
         }
@@ -151,10 +104,10 @@ public struct ComparisonRunner: Sendable {
             let first = runs[0]
             return ComparisonPoint(
                 loss: first.loss,
-                transport: first.transport,
-                impaired: first.transport == "udp" || impairsTCP,
+                transport: first.transport.rawValue,
+                impaired: first.transport == .udp || impairsTCP,
                 runs: runs.count,
-                delivery: Spread(runs.map(\.delivery)),
+                delivery: Spread(runs.map { $0.delivery }),
                 latencyP50Ms: Spread(runs.map(\.latencyP50Ms)),
                 latencyP99Ms: Spread(runs.map(\.latencyP99Ms)),
                 latencyP999Ms: Spread(runs.map(\.latencyP999Ms)),

@@ -16,24 +16,16 @@ import Testing
     }
 
     func playOneMatch(on server: TestServer, transport: UpdateTransport) async throws -> Played {
-        let alice = try await server.player("alice")
-        let bob = try await server.player("bob")
-        try await alice.send(.createRoom(name: "e2e", maxPlayers: 2, transport: transport))
-        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
-        #expect(room.transport == transport)
-        try await bob.send(.joinRoom(id: room.id))
-        try await alice.send(.setReady(true))
-        try await bob.send(.setReady(true))
-        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
-        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        let match = try await server.twoPlayerMatch(transport: transport, roomName: "e2e")
+        let (alice, bob, startA, startB) = (match.alice, match.bob, match.startA, match.startB)
+        #expect(match.room.transport == transport)
         #expect(startA.matchID == startB.matchID)
         #expect(startA.sessionID != startB.sessionID)
         #expect(startA.sessionKey != startB.sessionKey)
         #expect(Set([startA.playerID, startB.playerID]) == [1, 2])
         #expect(startA.transport == transport)
 
-        let playA = try await RealtimeClient.play(startA, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: alice, options: .init(behaviour: .chase, seed: 1))
-        let playB = try await RealtimeClient.play(startB, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: bob, options: .init(behaviour: .wander, seed: 2))
+        let (playA, playB) = try await match.play()
 
         // The lobby announces the end once the result is stored.
         let (matchID, standings) = try await alice.expect("matchEnded", timeout: .seconds(20)) { if case .matchEnded(let id, let standings) = $0 { (id, standings) } else { nil } }
@@ -89,17 +81,9 @@ import Testing
 
     @Test func aPlayerWhoDisconnectsLeavesAndTheMatchGoesOn() async throws {
         let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 1.5, seed: 3) }
-        let alice = try await server.player("alice")
-        let bob = try await server.player("bob")
-        try await alice.send(.createRoom(name: "quit", maxPlayers: 2, transport: .udp))
-        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
-        try await bob.send(.joinRoom(id: room.id))
-        try await alice.send(.setReady(true))
-        try await bob.send(.setReady(true))
-        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
-        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
-        let playA = try await RealtimeClient.play(startA, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: alice, options: .init(seed: 1))
-        let playB = try await RealtimeClient.play(startB, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: bob, options: .init(seed: 2))
+        let match = try await server.twoPlayerMatch(transport: .udp, roomName: "quit")
+        let (alice, bob) = (match.alice, match.bob)
+        let (playA, playB) = try await match.play()
         try await Task.sleep(for: .milliseconds(300))
         playB.end(.stopped)
         await bob.close()

@@ -18,17 +18,9 @@ import Testing
 
     @Test func forgedReplayedAndGarbageDatagramsAreDroppedSilently() async throws {
         let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 2, seed: 1) }
-        let alice = try await server.player("alice")
-        let bob = try await server.player("bob")
-        try await alice.send(.createRoom(name: "abuse", maxPlayers: 2, transport: .udp))
-        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
-        try await bob.send(.joinRoom(id: room.id))
-        try await alice.send(.setReady(true))
-        try await bob.send(.setReady(true))
-        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
-        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
-        let playA = try await RealtimeClient.play(startA, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: alice, options: .init(seed: 1))
-        let playB = try await RealtimeClient.play(startB, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: bob, options: .init(seed: 2))
+        let match = try await server.twoPlayerMatch(transport: .udp, roomName: "abuse")
+        let (alice, startA, startB) = (match.alice, match.startA, match.startB)
+        let (playA, playB) = try await match.play()
 
         let recorder = Recorder()
         let attacker = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -64,15 +64,8 @@ import Testing
         let bob = try await LobbyClient.connect(host: "127.0.0.1", port: port)
         try await self.register(alice, "alice")
         try await self.register(bob, "bob")
-        try await alice.send(.createRoom(name: "kill", maxPlayers: 2, transport: .tcp))
-        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
-        try await bob.send(.joinRoom(id: room.id))
-        try await alice.send(.setReady(true))
-        try await bob.send(.setReady(true))
-        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
-        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
-        let playA = try await RealtimeClient.play(startA, serverHost: "127.0.0.1", lobby: alice, options: .init(seed: 1))
-        let playB = try await RealtimeClient.play(startB, serverHost: "127.0.0.1", lobby: bob, options: .init(seed: 2))
+        let match = try await TwoPlayerMatch.start(alice: alice, bob: bob, transport: .tcp, roomName: "kill")
+        let (playA, playB) = try await match.play()
         let matchID = try await alice.expect("matchEnded", timeout: .seconds(20)) { if case .matchEnded(let id, _) = $0 { id } else { nil } }
         // The result was acknowledged: kill the server without any chance to clean up.
         kill(server.processIdentifier, SIGKILL)

@@ -77,3 +77,37 @@ extension LobbyClient {
         return messages
     }
 }
+
+/// Two logged-in clients that met in a room, readied, and got their match credentials.
+struct TwoPlayerMatch {
+    var alice: LobbyClient
+    var bob: LobbyClient
+    var room: RoomSummary
+    var startA: MatchStart
+    var startB: MatchStart
+
+    /// Alice creates a room for two, Bob joins, both ready; returns once both have `matchStarting`.
+    static func start(alice: LobbyClient, bob: LobbyClient, transport: UpdateTransport, roomName: String = "two") async throws -> TwoPlayerMatch {
+        try await alice.send(.createRoom(name: roomName, maxPlayers: 2, transport: transport))
+        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
+        try await bob.send(.joinRoom(id: room.id))
+        try await alice.send(.setReady(true))
+        try await bob.send(.setReady(true))
+        let startA = try await alice.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        let startB = try await bob.expect("matchStarting") { if case .matchStarting(let start) = $0 { start } else { nil } }
+        return TwoPlayerMatch(alice: alice, bob: bob, room: room, startA: startA, startB: startB)
+    }
+
+    /// Both players start playing the realtime stream from 127.0.0.1.
+    func play(behaviours: (BotBehaviour, BotBehaviour) = (.chase, .wander)) async throws -> (RealtimeClient, RealtimeClient) {
+        let a = try await RealtimeClient.play(self.startA, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: self.alice, options: .init(behaviour: behaviours.0, seed: 1))
+        let b = try await RealtimeClient.play(self.startB, serverHost: "127.0.0.1", localHost: "127.0.0.1", lobby: self.bob, options: .init(behaviour: behaviours.1, seed: 2))
+        return (a, b)
+    }
+}
+
+extension TestServer {
+    func twoPlayerMatch(transport: UpdateTransport, roomName: String = "two") async throws -> TwoPlayerMatch {
+        try await TwoPlayerMatch.start(alice: try await self.player("alice"), bob: try await self.player("bob"), transport: transport, roomName: roomName)
+    }
+}
