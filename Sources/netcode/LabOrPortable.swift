@@ -10,7 +10,7 @@ enum LabOrPortable {
         let availability = NetworkLab.availability()
         #if os(Linux)
         if availability.isAvailable, let executable = NetworkLab.currentExecutablePath {
-            return (LabPointRunner(executable: executable), .lab, "network lab (\(availability.description)): server in one namespace, bots in another, kernel TCP and UDP through the same emulated link")
+            return (LabPointRunner(executable: executable), .lab, "server and bots in two network namespaces joined by the emulated link; kernel TCP and UDP cross it alike (\(availability.reason))")
         }
         #endif
         return (PortablePointRunner(), .portable, "the network lab can't be built here (\(availability.reason)): UDP impaired in process, TCP over unimpaired loopback")
