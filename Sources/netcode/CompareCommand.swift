@@ -79,18 +79,24 @@ struct CompareCommand: AsyncParsableCommand {
         }
         if let id = self.show {
             guard let result = try await archive.result(id: id) else { throw ValidationError("no comparison run has id \(id); see --history") }
-            try self.emit(result)
+            try Self.emit(result, output: self.output, json: self.json, csv: self.csv)
             return
         }
-        let parameters = try self.parameters()
-        let (runner, mode, note) = try LabOrPortable.choose(forcePortable: self.portable)
+        let result = try await Self.runAndStore(try self.parameters(), forcePortable: self.portable, archive: archive)
+        try Self.emit(result, output: self.output, json: self.json, csv: self.csv)
+    }
+
+    /// Runs a sweep in the lab where it can be built (portable mode otherwise), with a live line on
+    /// standard error, and stores it.
+    static func runAndStore(_ parameters: ComparisonParameters, forcePortable: Bool, archive: ComparisonArchive) async throws -> ComparisonReport {
+        let (runner, mode, note) = try LabOrPortable.choose(forcePortable: forcePortable)
         FileHandle.standardError.write(Data("compare: \(mode == .lab ? "lab" : "portable") mode — \(note)\n".utf8))
         let comparison = ComparisonRunner(parameters: parameters, runner: runner, mode: mode, modeNote: note)
         var (result, measurements) = try await comparison.run { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         result.runID = try await archive.store(result, measurements: measurements)
-        try self.emit(result)
+        return result
     }
 
     func parameters() throws -> ComparisonParameters {
@@ -129,14 +135,14 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     /// Prints the table and writes the chart, the page and the data files.
-    func emit(_ result: ComparisonReport) throws {
+    static func emit(_ result: ComparisonReport, output: String, json: String? = nil, csv: String? = nil) throws {
         print(ComparisonTable.render(result))
-        try FileManager.default.createDirectory(atPath: self.output, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let svg = ComparisonChart.svg(result)
-        let svgPath = (self.output as NSString).appendingPathComponent("compare.svg")
-        let htmlPath = (self.output as NSString).appendingPathComponent("compare.html")
-        let jsonPath = self.json ?? (self.output as NSString).appendingPathComponent("compare.json")
-        let csvPath = self.csv ?? (self.output as NSString).appendingPathComponent("compare.csv")
+        let svgPath = (output as NSString).appendingPathComponent("compare.svg")
+        let htmlPath = (output as NSString).appendingPathComponent("compare.html")
+        let jsonPath = json ?? (output as NSString).appendingPathComponent("compare.json")
+        let csvPath = csv ?? (output as NSString).appendingPathComponent("compare.csv")
         try svg.write(toFile: svgPath, atomically: true, encoding: .utf8)
         try ComparisonPage.html(result, svg: svg).write(toFile: htmlPath, atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()

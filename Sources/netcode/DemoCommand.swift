@@ -1,5 +1,6 @@
 import ArgumentParser
 import BotSwarm
+import Comparison
 import Foundation
 import Logging
 import NetcodeServer
@@ -8,8 +9,8 @@ import NetcodeStore
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start a server and a bot swarm together on defaults, print what the players felt, and stop (about a minute).",
-        discussion: "The server runs in this process on free loopback ports; results go to the database (default data/netcode.sqlite)."
+        abstract: "A server and a bot swarm playing together, then a short TCP-vs-UDP comparison; prints what the players felt (about a minute).",
+        discussion: "The server runs in this process on free loopback ports; results go to the database (default data/netcode.sqlite). The comparison runs in the network lab where it can be built (Linux, root or user namespaces), in portable mode otherwise, and writes its chart and report to data/compare/."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -24,7 +25,10 @@ struct DemoCommand: AsyncParsableCommand {
     var matchDuration: Double = 20
 
     @Option(help: "Matches each bot plays.")
-    var matches: Int = 2
+    var matches: Int = 1
+
+    @Option(help: "Seconds per point of the closing comparison (0 skips it).")
+    var compareDuration: Double = 6
 
     @Option(help: "Realtime transport: udp or tcp.")
     var updates: TransportArgument = .init(.udp)
@@ -70,7 +74,16 @@ struct DemoCommand: AsyncParsableCommand {
         server.shutdown()
         try await serverTask.value
         print("")
-        try await ResultsCommand.printResults(database: database, limit: 5, top: 5)
+        try await ResultsCommand.printResults(database: database, limit: 3, top: 5)
+
+        if self.compareDuration > 0 {
+            print("")
+            Self.say("netcode demo: the same traffic over UDP and over TCP through a 20 ms link at 0% and 5% loss (\(Int(self.compareDuration)) s each)")
+            let parameters = ComparisonParameters(losses: [0, 0.05], bots: 4, secondsPerPoint: self.compareDuration, seed: self.seed)
+            let result = try await CompareCommand.runAndStore(parameters, forcePortable: false, archive: ComparisonArchive(database: database))
+            try CompareCommand.emit(result, output: "data/compare")
+            print("the full sweep: swift run -c release netcode compare")
+        }
         if !report.passed { throw ExitCode(1) }
     }
 }
