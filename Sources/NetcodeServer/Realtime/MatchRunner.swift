@@ -218,7 +218,26 @@ final class MatchRunner {
             self.deliver(packet, to: index)
         }
         self.server.flush()
+        self.logConnectionStatistics()
         self.server.matchFinished(self, completed: reason == .matchEnded)
+    }
+
+    /// One line per player with the connection's statistics, as GameNetworkingSockets reports them.
+    private func logConnectionStatistics() {
+        let seconds = max(Double(self.world.tick) / Double(self.settings.tickRate), 0.001)
+        for slot in self.slots {
+            let stats = slot.connection.stats
+            func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
+            func percent(_ value: Double?) -> String { value.map { String(format: "%.2f", $0 * 100) } ?? "-" }
+            self.server.logger.info("connection statistics", metadata: [
+                "match": "\(self.matchID)", "player": "\(slot.account.name)",
+                "rtt_ms": "\(ms(stats.smoothedRTTMilliseconds))", "jitter_ms": "\(ms(stats.rttVariationMilliseconds))",
+                "loss_up_pct": "\(percent(stats.lossRemoteToLocal))", "loss_down_pct": "\(percent(stats.lossLocalToRemote))",
+                "out_of_order": "\(stats.outOfOrder)", "duplicates": "\(stats.duplicates)",
+                "in_bps": "\(Int(Double(stats.bytesReceived) / seconds))", "out_bps": "\(Int(Double(stats.bytesSent) / seconds))",
+                "inputs": "\(slot.inputs.stats.inputsReceived)", "inputs_recovered": "\(slot.inputs.stats.inputsRecovered)",
+            ])
+        }
     }
 
     func outcome() -> MatchOutcome {
