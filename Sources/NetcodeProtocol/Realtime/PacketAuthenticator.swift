@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import NIOCore
 
 /// Computes and checks packet tags: the first 16 bytes of
@@ -7,35 +8,40 @@ import NIOCore
 /// Mixing in the extended sequence, which never repeats, is what makes a packet replayed after the
 /// 16-bit wire sequence has wrapped fail authentication.
 struct PacketAuthenticator: Sendable {
-    /// Kept as bytes because `SymmetricKey` is not `Sendable`; a key is rebuilt per packet (cheap at
-    /// realtime packet rates).
-    private let keyBytes: [UInt8]
+    /// HMAC state already keyed (inner and outer pads hashed once, at connection set-up); each packet
+    /// starts from a copy of it instead of keying again.
+    private let keyed: KeyedHMAC
+
+    /// `HMAC` is a value type (its hash states are copy-on-write), but it does not declare `Sendable`.
+    /// A copy is only ever read here, never mutated in place, so sharing it is safe.
+    private struct KeyedHMAC: @unchecked Sendable {
+        let state: HMAC<SHA256>
+    }
 
     init(keyBytes: [UInt8]) {
-        self.keyBytes = keyBytes
+        self.keyed = KeyedHMAC(state: HMAC<SHA256>(key: SymmetricKey(data: keyBytes)))
     }
 
     /// The tag over `authenticated` (the header and payload bytes) for `extendedSequence`.
-    func tag(extendedSequence: UInt64, authenticated: ByteBufferView) -> [UInt8] {
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: keyBytes))
-        var sequenceBytes = [UInt8](repeating: 0, count: 8)
-        for index in 0..<8 {
-            sequenceBytes[index] = UInt8(truncatingIfNeeded: extendedSequence >> (56 - 8 * index))
+    func tag(extendedSequence: UInt64, authenticated: ByteBufferView) -> HMAC<SHA256>.MAC {
+        var hmac = self.keyed.state
+        withUnsafeBytes(of: extendedSequence.bigEndian) { hmac.update(data: $0) }
+        if authenticated.withContiguousStorageIfAvailable({ hmac.update(data: UnsafeRawBufferPointer($0)) }) == nil {
+            hmac.update(data: Array(authenticated))
         }
-        hmac.update(data: sequenceBytes)
-        hmac.update(data: Array(authenticated))
-        let mac = hmac.finalize()
-        return Array(mac.prefix(RealtimePacket.tagSize))
+        return hmac.finalize()
     }
 
     /// Whether `tag` is right, compared in constant time so timing reveals nothing about the expected tag.
     func isValid(tag received: ByteBufferView, extendedSequence: UInt64, authenticated: ByteBufferView) -> Bool {
-        let expected = tag(extendedSequence: extendedSequence, authenticated: authenticated)
-        guard received.count == expected.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(received, expected) {
-            difference |= a ^ b
+        guard received.count == RealtimePacket.tagSize else { return false }
+        let expected = self.tag(extendedSequence: extendedSequence, authenticated: authenticated)
+        return expected.withUnsafeBytes { expectedBytes in
+            var difference: UInt8 = 0
+            for (index, byte) in zip(0..<RealtimePacket.tagSize, received) {
+                difference |= expectedBytes[index] ^ byte
+            }
+            return difference == 0
         }
-        return difference == 0
     }
 }

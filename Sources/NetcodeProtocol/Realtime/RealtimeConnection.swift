@@ -70,7 +70,7 @@ public struct RealtimeConnection: Sendable {
         header.write(to: &datagram)
         datagram.writeImmutableBuffer(payload)
         let tag = authenticator.tag(extendedSequence: sequence, authenticated: datagram.readableBytesView)
-        datagram.writeBytes(tag)
+        _ = tag.withUnsafeBytes { datagram.writeBytes(UnsafeRawBufferPointer(rebasing: $0.prefix(RealtimePacket.tagSize))) }
 
         sent.record(sequence: sequence, sentAt: now, size: datagram.readableBytes)
         stats.packetsSent += 1
