@@ -202,6 +202,7 @@ public final class GameServer: Service, Sendable {
                 "udp_out_pps": "\(Int(Double(counters.datagramsSent - previous.datagramsSent) / elapsed))",
                 "dropped": "\(counters.drops.total - previous.drops.total)",
                 "tick_p99_us": "\(ticks.totalCount > 0 ? ticks.valueAtPercentile(99) / 1000 : 0)",
+                "ticks_skipped": "\(counters.skippedTicks - previous.skippedTicks)",
             ])
             previous = counters
         }

@@ -73,6 +73,7 @@ final class MatchRunner {
             // Too far behind to catch up: skip ahead rather than run a burst of stale ticks.
             let behind = Int((wokeAt - self.nextTick).nanoseconds / self.tickInterval.nanoseconds) + 1
             self.skippedTicks += behind
+            self.server.countSkippedTicks(behind)
             self.nextTick = self.nextTick + .nanoseconds(self.tickInterval.nanoseconds * Int64(behind))
         }
         if steps > 0 { self.afterSteps(now: UInt64(wokeAt.uptimeNanoseconds)) }

@@ -90,6 +90,10 @@ final class RealtimeServer: ChannelInboundHandler {
         self.counters.drops.record(reason)
     }
 
+    func countSkippedTicks(_ count: Int) {
+        self.counters.skippedTicks += UInt64(count)
+    }
+
     func recordTickCost(_ cost: TimeAmount) {
         _ = self.tickCost.record(UInt64(max(cost.nanoseconds, 0)))
     }
@@ -159,5 +163,7 @@ struct RealtimeCounters: Sendable {
     var bytesSent: UInt64 = 0
     var framesReceived: UInt64 = 0
     var socketErrors: UInt64 = 0
+    /// Ticks matches skipped because their loop fell more than a few ticks behind.
+    var skippedTicks: UInt64 = 0
     var drops = DropCounters()
 }
