@@ -25,8 +25,6 @@ final class MatchRunner {
     private var nextTick: NIODeadline
     private var scheduled: Scheduled<Void>?
     private(set) var finished = false
-    /// Ticks dropped because the loop fell more than `maximumCatchUp` ticks behind.
-    private(set) var skippedTicks = 0
     private let maximumCatchUp = 5
     unowned let server: RealtimeServer
 
@@ -72,7 +70,6 @@ final class MatchRunner {
         if self.nextTick <= wokeAt {
             // Too far behind to catch up: skip ahead rather than run a burst of stale ticks.
             let behind = Int((wokeAt - self.nextTick).nanoseconds / self.tickInterval.nanoseconds) + 1
-            self.skippedTicks += behind
             self.server.countSkippedTicks(behind)
             self.nextTick = self.nextTick + .nanoseconds(self.tickInterval.nanoseconds * Int64(behind))
         }
