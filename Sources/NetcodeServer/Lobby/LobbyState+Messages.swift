@@ -30,7 +30,9 @@ extension LobbyState {
             if case .register = message { kind = .register } else { kind = .login }
             return self.beginAuthentication(id, connection: connection, kind: kind, name: name, password: password)
         case .realtime:
-            return [.send(id, .error(code: .notInMatch, message: "realtime frames are only accepted during a match over tcp"))]
+            // Realtime frames belong to the match host, which drops any that aren't an authentic packet of
+            // this connection's tcp match; they are never answered (PROTOCOL.md section 1.3).
+            return []
         default:
             break
         }
