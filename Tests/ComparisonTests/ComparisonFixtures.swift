@@ -77,7 +77,7 @@ extension ReportFixture {
         return abs(number - (percent ? value * 100 : value)) <= tolerance(of: digits)
     }
 
-    /// The figures of a point in the order the brief gives the table's columns, written out here rather than
+    /// The figures of a point in the order of the table's columns (docs/COMPARE.md), written out here rather than
     /// taken from the renderers, so a figure shown under the wrong heading fails the tests.
     static func tableColumns(_ point: ComparisonPoint) -> [(name: String, spread: Spread, percent: Bool)] {
         [
