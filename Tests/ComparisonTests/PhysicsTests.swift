@@ -31,10 +31,11 @@ import Testing
         let lossy = (udp: try #require(report.point(loss: 0.05, transport: "udp")), tcp: try #require(report.point(loss: 0.05, transport: "tcp")))
         #expect(lossy.tcp.impaired && lossy.udp.impaired)
 
-        // A clean link: both near the base delay, everything delivered.
+        // A clean link: both near the base delay, everything delivered. (The bound leaves room for the
+        // other tests that run beside this one on two cores.)
         for point in [clean.udp, clean.tcp] {
             let p99 = try #require(point.latencyP99Ms.median)
-            #expect(p99 >= 18 && p99 < 45, "\(point.transport) p99 \(p99) ms on a clean 20 ms link")
+            #expect(p99 >= 18 && p99 < 60, "\(point.transport) p99 \(p99) ms on a clean 20 ms link")
             #expect((point.delivery.median ?? 0) > 0.99)
         }
 
