@@ -12,8 +12,6 @@ public struct PlayerExperience: Sendable {
     /// Gaps between snapshot arrivals longer than the stall threshold.
     public var stalls = 0
     public var longestStallMicros: UInt64 = 0
-    /// Longest gap between arrivals, stall or not.
-    public var longestGapMicros: UInt64 = 0
     public var snapshotsReceived = 0
     /// Snapshots the server sent this player in the span the bot saw (first to last tick received).
     public var snapshotsExpected = 0
@@ -49,7 +47,6 @@ public struct PlayerExperience: Sendable {
         self.inputAcknowledgement.add(other.inputAcknowledgement)
         self.stalls += other.stalls
         self.longestStallMicros = max(self.longestStallMicros, other.longestStallMicros)
-        self.longestGapMicros = max(self.longestGapMicros, other.longestGapMicros)
         self.snapshotsReceived += other.snapshotsReceived
         self.snapshotsExpected += other.snapshotsExpected
         self.duplicatesIgnored += other.duplicatesIgnored

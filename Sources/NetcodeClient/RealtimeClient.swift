@@ -7,12 +7,10 @@ import NetcodeProtocol
 /// match says, and reports what the player experienced.
 public final class RealtimeClient: Sendable {
     private let core: NIOLoopBound<RealtimeClientCore>
-    private let datagramChannel: (any Channel)?
     public let result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>
 
-    private init(core: NIOLoopBound<RealtimeClientCore>, datagramChannel: (any Channel)?, result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>) {
+    private init(core: NIOLoopBound<RealtimeClientCore>, result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>) {
         self.core = core
-        self.datagramChannel = datagramChannel
         self.result = result
     }
 
@@ -45,7 +43,7 @@ public final class RealtimeClient: Sendable {
                 return core.value.result
             }.get()
             result.whenComplete { _ in lobby.setRealtimeSink(nil) }
-            return RealtimeClient(core: core, datagramChannel: nil, result: result)
+            return RealtimeClient(core: core, result: result)
 
         case .udp:
             let loop = eventLoopGroup.next()
@@ -75,7 +73,7 @@ public final class RealtimeClient: Sendable {
                 return core.value.result
             }.get()
             result.whenComplete { _ in channel.close(promise: nil) }
-            return RealtimeClient(core: core, datagramChannel: channel, result: result)
+            return RealtimeClient(core: core, result: result)
         }
     }
 

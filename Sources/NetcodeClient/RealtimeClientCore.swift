@@ -216,7 +216,6 @@ final class RealtimeClientCore {
             if now > sendTime { _ = self.experience.snapshotLatency.record((now - sendTime) / 1000) }
             if let last = self.lastArrival {
                 let gap = now - last
-                self.experience.longestGapMicros = max(self.experience.longestGapMicros, gap / 1000)
                 if gap > self.stallThresholdNanos {
                     self.experience.stalls += 1
                     self.experience.longestStallMicros = max(self.experience.longestStallMicros, gap / 1000)

@@ -1,4 +1,5 @@
 /// Error codes carried by the server's `error` message. Codes are stable: clients may switch on them.
+/// Which of them end the connection is listed in docs/PROTOCOL.md, section 1.6.
 public enum LobbyErrorCode: UInt16, Sendable, Hashable, CaseIterable {
     case unsupportedVersion = 1
     case malformedMessage = 2
@@ -24,15 +25,4 @@ public enum LobbyErrorCode: UInt16, Sendable, Hashable, CaseIterable {
     case internalError = 22
     case slowConsumer = 23
     case notInMatch = 24
-
-    /// Whether the server closes the connection after sending this error.
-    public var closesConnection: Bool {
-        switch self {
-        case .unsupportedVersion, .malformedMessage, .frameTooLarge, .serverFull, .idleTimeout, .flooding,
-             .unknownMessage, .slowConsumer, .internalError:
-            return true
-        default:
-            return false
-        }
-    }
 }

@@ -117,7 +117,7 @@ public struct TickBenchmark: Sendable {
         let players = Double(self.matches * self.playersPerMatch)
         let seconds = Double(self.ticks) / Double(self.settings.tickRate)
         let snapshotBytes = Double(server.counters.bytesSent) + Double(server.counters.datagramsSent) * Double(RealtimePacket.ipv4UDPOverhead)
-        let inputTotal = Double(inputBytes) + Double(inbound(self.ticks, players)) * Double(RealtimePacket.ipv4UDPOverhead)
+        let inputTotal = Double(inputBytes) + Double(self.ticks) * players * Double(RealtimePacket.ipv4UDPOverhead)
         return Result(
             matches: self.matches,
             playersPerMatch: self.playersPerMatch,
@@ -129,6 +129,4 @@ public struct TickBenchmark: Sendable {
             tickRate: self.settings.tickRate
         )
     }
-
-    private func inbound(_ ticks: Int, _ players: Double) -> Int { Int(Double(ticks) * players) }
 }

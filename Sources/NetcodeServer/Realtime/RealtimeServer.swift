@@ -39,7 +39,6 @@ final class RealtimeServer: ChannelInboundHandler {
 
     var matchCount: Int { self.matches.count }
     var sessionCount: Int { self.sessions.count }
-    func match(_ id: UInt64) -> MatchRunner? { self.matches[id] }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
