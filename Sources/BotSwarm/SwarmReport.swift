@@ -79,6 +79,39 @@ public struct SwarmReport: Codable, Sendable {
     public var snapshotsExpected: Int
     public var lateSnapshots: Int
     public var undecodableSnapshots: Int
+    /// Snapshot ticks the server skipped or merged because it fell behind (ticks it should have sent a
+    /// snapshot for, by tick number, minus the snapshot packets it sent).
+    public var serverTicksMissed: Int
+    /// How punctual the swarm's own event loops were; `limited` when they were too late to trust the
+    /// run's figures (the load generator, not the server, was the bottleneck).
+    public var generator: Generator
+
+    public struct Generator: Codable, Sendable {
+        public var frames: Int
+        public var lateFrames: Int
+        public var lateFrameRatio: Double
+        public var frameLagP99Ms: Double?
+        public var frameLagMaxMs: Double?
+        public var limited: Bool
+        /// Over this share of late frames, or this p99 lag, the swarm marks itself as the bottleneck.
+        public static let lateFrameLimit = 0.01
+        public static let lagP99LimitMs = 10.0
+
+        enum CodingKeys: String, CodingKey {
+            case frames, lateFrames = "late_frames", lateFrameRatio = "late_frame_ratio"
+            case frameLagP99Ms = "frame_lag_p99_ms", frameLagMaxMs = "frame_lag_max_ms", limited
+        }
+
+        init(_ punctuality: LiveTraffic.Punctuality) {
+            self.frames = punctuality.frames
+            self.lateFrames = punctuality.lateFrames
+            self.lateFrameRatio = punctuality.frames > 0 ? Double(punctuality.lateFrames) / Double(punctuality.frames) : 0
+            let lag = punctuality.frameLag
+            self.frameLagP99Ms = lag.totalCount > 0 ? Double(lag.valueAtPercentile(99)) / 1000 : nil
+            self.frameLagMaxMs = lag.totalCount > 0 ? Double(lag.max) / 1000 : nil
+            self.limited = self.lateFrameRatio > Self.lateFrameLimit || (self.frameLagP99Ms ?? 0) > Self.lagP99LimitMs
+        }
+    }
     public var errors: [String: Int]
     public var checks: [Check]
     public var passed: Bool
@@ -89,10 +122,11 @@ public struct SwarmReport: Codable, Sendable {
         case inputAckMs = "input_ack_ms", loginMs = "login_ms", stalls, perBot = "per_bot"
         case snapshotsReceived = "snapshots_received", snapshotsExpected = "snapshots_expected"
         case lateSnapshots = "late_snapshots", undecodableSnapshots = "undecodable_snapshots"
+        case serverTicksMissed = "server_ticks_missed", generator
         case errors, checks, passed
     }
 
-    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, elapsed: Duration) {
+    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, elapsed: Duration) {
         let experience = totals.experience
         self.durationSeconds = SwarmRunner.seconds(elapsed)
         self.transport = configuration.transport.map { "\($0)" } ?? "server default"
@@ -117,6 +151,8 @@ public struct SwarmReport: Codable, Sendable {
         self.snapshotsExpected = experience.snapshotsExpected
         self.lateSnapshots = experience.lateIgnored
         self.undecodableSnapshots = experience.undecodable
+        self.serverTicksMissed = max(experience.snapshotTicksExpected - experience.snapshotsExpected, 0)
+        self.generator = Generator(punctuality)
         self.errors = totals.errors
         var checks: [Check] = []
         let thresholds = configuration.thresholds
@@ -183,6 +219,14 @@ public struct SwarmReport: Codable, Sendable {
         lines.append(row("login", self.loginMs))
         lines.append(String(format: "  delivery %@  (%d of %d snapshots; %d late, %d undecodable)",
                             self.deliveryRatio.map { String(format: "%.4f", $0) } ?? "–", self.snapshotsReceived, self.snapshotsExpected, self.lateSnapshots, self.undecodableSnapshots))
+        if self.serverTicksMissed > 0 {
+            lines.append("  server fell behind: \(self.serverTicksMissed) snapshot ticks skipped or merged (not counted in delivery)")
+        }
+        lines.append(String(format: "  load generator: %d frames, %d late (%.2f%%), frame lag p99 %@ ms, max %@ ms%@",
+                            self.generator.frames, self.generator.lateFrames, self.generator.lateFrameRatio * 100,
+                            self.generator.frameLagP99Ms.map { String(format: "%.1f", $0) } ?? "–",
+                            self.generator.frameLagMaxMs.map { String(format: "%.1f", $0) } ?? "–",
+                            self.generator.limited ? "  LIMITED BY THE LOAD GENERATOR: its own loops ran late, so latency figures include the swarm's delay" : ""))
         lines.append(String(format: "  stalls over %.0f ms: %d (%.2f per minute), longest %.1f ms",
                             self.stalls.thresholdMs, self.stalls.count, self.stalls.perMinute, self.stalls.longestMs))
         lines.append(String(format: "  per bot: sent %.0f B/s, received %.0f B/s (realtime payload incl. headers above UDP)",

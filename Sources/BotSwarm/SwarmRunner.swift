@@ -82,7 +82,7 @@ public struct SwarmRunner: Sendable {
             await group.waitForAll()
             reporter.cancel()
         }
-        return SwarmReport(configuration: configuration, totals: metrics.snapshot(), elapsed: clock.now - began)
+        return SwarmReport(configuration: configuration, totals: metrics.snapshot(), punctuality: metrics.live.punctuality, elapsed: clock.now - began)
     }
 
     static func seconds(_ duration: Duration) -> Double {

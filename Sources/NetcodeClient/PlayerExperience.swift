@@ -15,6 +15,10 @@ public struct PlayerExperience: Sendable {
     public var snapshotsReceived = 0
     /// Snapshots the server sent this player in the span the bot saw (first to last tick received).
     public var snapshotsExpected = 0
+    /// Snapshots the server should have sent by its tick numbers (first to newest snapshot tick, one per
+    /// snapshot interval). Above ``snapshotsExpected`` when the server skipped or merged ticks because
+    /// it fell behind: a delivery ratio alone would not show that.
+    public var snapshotTicksExpected = 0
     public var duplicatesIgnored = 0
     public var lateIgnored = 0
     public var undecodable = 0
@@ -49,6 +53,7 @@ public struct PlayerExperience: Sendable {
         self.longestStallMicros = max(self.longestStallMicros, other.longestStallMicros)
         self.snapshotsReceived += other.snapshotsReceived
         self.snapshotsExpected += other.snapshotsExpected
+        self.snapshotTicksExpected += other.snapshotTicksExpected
         self.duplicatesIgnored += other.duplicatesIgnored
         self.lateIgnored += other.lateIgnored
         self.undecodable += other.undecodable

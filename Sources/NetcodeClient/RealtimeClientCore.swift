@@ -62,6 +62,9 @@ final class RealtimeClientCore {
     let eventLoop: any EventLoop
     private let transmit: (ByteBuffer) -> Void
     private let live: LiveTraffic?
+    /// The frame clock of this session's loop; it also gathers the loop's live figures, lock-free.
+    private var clock: FrameClock?
+    private var sink: FrameClock.LiveSink?
     private var connection: RealtimeConnection
     private var history: InputHistory
     private var snapshots = SnapshotReceiver()
@@ -77,6 +80,8 @@ final class RealtimeClientCore {
     private var firstSnapshotPacket: UInt64?
     private var newestSnapshotPacket: UInt64?
     private var newestSendTime: UInt64?
+    private var firstSnapshotTick: UInt32?
+    private var newestSnapshotTick: UInt32 = 0
     private var lastAckedInput: UInt32 = 0
     private var firstPacketAt: UInt64?
     private var lastPacketAt: UInt64?
@@ -115,7 +120,9 @@ final class RealtimeClientCore {
     /// than silently skipped; one packet carries them all, with the redundancy window behind them.
     func run() {
         self.nextInputDue = Self.now()
-        FrameClock.clock(for: self.eventLoop, frameRate: self.options.frameRate).add(self)
+        let clock = FrameClock.clock(for: self.eventLoop, frameRate: self.options.frameRate)
+        self.clock = clock
+        self.sink = clock.add(self, live: self.live)
         self.frame(now: Self.now())
     }
 
@@ -146,7 +153,8 @@ final class RealtimeClientCore {
         self.experience.inputsSent += 1
         self.experience.packetsSent += 1
         self.experience.bytesSent += packet.readableBytes
-        self.live?.sent(bytes: packet.readableBytes)
+        self.sink?.window.packetsSent += 1
+        self.sink?.window.bytesSent += packet.readableBytes
         self.transmit(packet)
     }
 
@@ -158,7 +166,7 @@ final class RealtimeClientCore {
         let shown = min(renderTime, newestSendTime)
         guard now > shown else { return }
         _ = self.experience.staleness.record((now - shown) / 1000)
-        self.live?.staleness(micros: (now - shown) / 1000)
+        _ = self.sink?.window.staleness.record((now - shown) / 1000)
     }
 
     /// A packet from the server (a datagram, or a realtime frame over TCP).
@@ -172,7 +180,11 @@ final class RealtimeClientCore {
             let packetNumber = self.connection.newestReceivedSequence
             self.experience.packetsReceived += 1
             self.experience.bytesReceived += packet.readableBytes
-            self.live?.received(bytes: packet.readableBytes, snapshot: type == .snapshot)
+            if let sink = self.sink {
+                sink.window.packetsReceived += 1
+                sink.window.bytesReceived += packet.readableBytes
+                if type == .snapshot { sink.window.snapshots += 1 }
+            }
             if self.firstPacketAt == nil { self.firstPacketAt = now }
             self.lastPacketAt = now
             switch type {
@@ -211,6 +223,8 @@ final class RealtimeClientCore {
                 return false
             }
             self.experience.snapshotsReceived += 1
+            if self.firstSnapshotTick == nil { self.firstSnapshotTick = tick }
+            self.newestSnapshotTick = max(self.newestSnapshotTick, tick)
             let sendTime = message.sendTime(receivedAt: now)
             self.newestSendTime = sendTime
             if now > sendTime { _ = self.experience.snapshotLatency.record((now - sendTime) / 1000) }
@@ -238,13 +252,17 @@ final class RealtimeClientCore {
     func end(_ how: RealtimeEnd) {
         guard !self.ended else { return }
         self.ended = true
-        FrameClock.clock(for: self.eventLoop, frameRate: self.options.frameRate).remove(self)
+        self.clock?.remove(self, sink: self.sink)
         if how == .stopped || how == .timedOut {
             let packet = self.connection.seal(type: .disconnect, payload: DisconnectMessage(reason: .clientQuit).encoded(), now: Self.now())
             self.transmit(packet)
         }
         if let first = self.firstSnapshotPacket, let newest = self.newestSnapshotPacket, newest >= first {
             self.experience.snapshotsExpected = Int(newest - first) + 1
+        }
+        if let first = self.firstSnapshotTick, self.newestSnapshotTick >= first {
+            let interval = UInt32(max(self.start.snapshotInterval, 1))
+            self.experience.snapshotTicksExpected = Int((self.newestSnapshotTick - first) / interval) + 1
         }
         if let first = self.firstPacketAt, let last = self.lastPacketAt, last > first {
             self.experience.durationSeconds = Double(last - first) / 1e9
@@ -266,6 +284,27 @@ final class FrameClock {
     private var sessions: [ObjectIdentifier: RealtimeClientCore] = [:]
     private var next: NIODeadline = .now()
     private var scheduled: Scheduled<Void>?
+    /// One swarm's figures on this loop since the last merge into its `LiveTraffic`: its sessions add
+    /// to it without a lock (everything here is confined to the loop).
+    final class LiveSink {
+        let live: LiveTraffic
+        var window = LiveTraffic.Window()
+        var sessions = 0
+
+        init(live: LiveTraffic) {
+            self.live = live
+        }
+
+        func merge() {
+            guard !self.window.isEmpty else { return }
+            self.live.merge(self.window)
+            self.window = LiveTraffic.Window()
+        }
+    }
+
+    private var sinks: [ObjectIdentifier: LiveSink] = [:]
+    private var lastMerge: NIODeadline = .now()
+    private static let mergeInterval = TimeAmount.milliseconds(250)
 
     /// Clocks by event loop and frame rate. Each clock is only touched on its own loop; the registry
     /// itself is shared, hence the lock.
@@ -292,20 +331,44 @@ final class FrameClock {
         self.interval = interval
     }
 
-    func add(_ session: RealtimeClientCore) {
+    /// Adds a session; returns the sink its live figures go to, if it reports to a `LiveTraffic`.
+    func add(_ session: RealtimeClientCore, live: LiveTraffic?) -> LiveSink? {
+        var sink: LiveSink?
+        if let live {
+            let key = ObjectIdentifier(live)
+            sink = self.sinks[key] ?? LiveSink(live: live)
+            sink?.sessions += 1
+            self.sinks[key] = sink
+        }
         self.sessions[ObjectIdentifier(session)] = session
+        self.start()
+        return sink
+    }
+
+    private func start() {
         if self.scheduled == nil {
             self.next = .now() + self.interval
             self.schedule()
         }
     }
 
-    func remove(_ session: RealtimeClientCore) {
+    func remove(_ session: RealtimeClientCore, sink: LiveSink?) {
         self.sessions[ObjectIdentifier(session)] = nil
+        if let sink {
+            sink.sessions -= 1
+            if sink.sessions == 0 {
+                sink.merge()
+                self.sinks[ObjectIdentifier(sink.live)] = nil
+            }
+        }
         if self.sessions.isEmpty {
             self.scheduled?.cancel()
             self.scheduled = nil
         }
+    }
+
+    private func mergeWindows() {
+        for sink in self.sinks.values { sink.merge() }
     }
 
     private func schedule() {
@@ -316,13 +379,24 @@ final class FrameClock {
 
     private func fire() {
         let now = RealtimeClientCore.now()
+        // How late this frame fired: a loop with more work than it can do fires later and later.
+        let lag = max(Int64(now) - Int64(self.next.uptimeNanoseconds), 0)
+        for sink in self.sinks.values {
+            sink.window.frames += 1
+            if lag > self.interval.nanoseconds { sink.window.lateFrames += 1 }
+            _ = sink.window.frameLag.record(UInt64(lag / 1000))
+        }
         for session in Array(self.sessions.values) { session.frame(now: now) }
+        let current = NIODeadline.now()
+        if current - self.lastMerge >= Self.mergeInterval {
+            self.lastMerge = current
+            self.mergeWindows()
+        }
         guard !self.sessions.isEmpty else {
             self.scheduled = nil
             return
         }
         self.next = self.next + self.interval
-        let current = NIODeadline.now()
         if self.next + self.interval * 10 < current { self.next = current + self.interval }
         self.schedule()
     }

@@ -1,3 +1,4 @@
+import Histogram
 import LinkEmulator
 import Logging
 import NIOConcurrencyHelpers
@@ -26,16 +27,19 @@ public final class GameServer: Service, Sendable {
         var shutdownRequested = false
     }
 
-    /// The bound UDP socket and the matches behind it.
+    /// The realtime shards (each a bound UDP socket on its own event loop) and the director in front.
     struct RealtimeEndpoint: Sendable {
-        var channel: any Channel
-        var server: NIOLoopBound<RealtimeServer>
+        var group: MultiThreadedEventLoopGroup
+        var channels: [any Channel]
         var director: MatchDirector
-        var port: Int
+        var ports: [Int]
     }
 
-    /// The realtime (UDP) port, once bound.
-    public var udpPort: Int? { self.state.withLockedValue { $0.realtime?.port } }
+    /// The first realtime (UDP) shard's port, once bound.
+    public var udpPort: Int? { self.state.withLockedValue { $0.realtime?.ports.first } }
+
+    /// Every realtime shard's UDP port, in shard order, once bound.
+    public var udpPorts: [Int] { self.state.withLockedValue { $0.realtime?.ports ?? [] } }
 
     public init(
         configuration: ServerConfiguration,
@@ -111,8 +115,10 @@ public final class GameServer: Service, Sendable {
             self.shutdown()
         }
         // Every connection is closed; results of matches that ended are still being written.
+        await realtime.director.results.wait()
         await self.recorder.drain()
-        try? await realtime.channel.close()
+        for channel in realtime.channels { try? await channel.close() }
+        try? await realtime.group.shutdownGracefully()
         self.logger.info("server stopped")
     }
 
@@ -128,7 +134,9 @@ public final class GameServer: Service, Sendable {
         self.logger.info("shutting down: no new connections, telling clients")
         listener.channel.close(promise: nil)
         if let realtime = self.state.withLockedValue({ $0.realtime }) {
-            realtime.channel.eventLoop.execute { realtime.server.value.abandonAll() }
+            for handle in realtime.director.shards {
+                handle.eventLoop.execute { handle.shard.value.abandonAll() }
+            }
         }
         let grace = self.configuration.shutdownGracePeriod
         Task {
@@ -141,70 +149,118 @@ public final class GameServer: Service, Sendable {
 
     private func makeRealtimeEndpoint() async throws -> RealtimeEndpoint {
         let firstMatchID = UInt64(try await self.database.nextMatchID())
-        let loop = self.eventLoopGroup.next()
+        let count = self.configuration.realtimeShards
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: count)
         let logger = self.logger
-        let server = try await loop.submit { NIOLoopBound(RealtimeServer(eventLoop: loop, logger: logger), eventLoop: loop) }.get()
+        var handles: [MatchDirector.ShardHandle] = []
+        var channels: [any Channel] = []
+        do {
+            for (index, loop) in group.makeIterator().enumerated() {
+                let shard = try await loop.submit { NIOLoopBound(RealtimeShard(index: index, eventLoop: loop, logger: logger), eventLoop: loop) }.get()
+                // Shard i binds the configured port + i (or any free port when the configured one is 0).
+                let port = self.configuration.udpPort == 0 ? 0 : self.configuration.udpPort + index
+                let channel = try await self.bindShard(shard, on: loop, port: port, index: index)
+                channels.append(channel)
+                handles.append(MatchDirector.ShardHandle(shard: shard, eventLoop: loop, udpPort: channel.localAddress?.port ?? port))
+            }
+        } catch {
+            for channel in channels { try? await channel.close() }
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let director = try await MatchDirector(
+            shards: handles, settings: self.configuration.match, tickBudget: self.configuration.tickBudget,
+            firstMatchID: firstMatchID, lobby: self.lobby, recorder: self.recorder, logger: logger
+        )
+        await self.lobby.setMatchHost(director)
+        let ports = handles.map(\.udpPort)
+        self.logger.info("realtime listening", metadata: [
+            "address": "\(self.configuration.host)", "ports": "\(ports.map(String.init).joined(separator: ","))",
+            "shards": "\(count)", "transport": "udp",
+        ])
+        return RealtimeEndpoint(group: group, channels: channels, director: director, ports: ports)
+    }
+
+    private func bindShard(_ shard: NIOLoopBound<RealtimeShard>, on loop: any EventLoop, port: Int, index: Int) async throws -> any Channel {
         let channel = try await DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
             .channelOption(.datagramVectorReadMessageCount, value: 16)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 16))
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(server.value) }
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(shard.value) }
             }
-            .bind(host: self.configuration.host, port: self.configuration.udpPort)
+            .bind(host: self.configuration.host, port: port)
             .get()
-        let port = channel.localAddress?.port ?? self.configuration.udpPort
         if let link = self.configuration.impairment {
-            let seed = self.configuration.impairmentSeed
+            // Each shard's link gets its own seed stream, so two shards never draw the same losses.
+            let seed = self.configuration.impairmentSeed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandler(DatagramImpairmentHandler(link: link, side: .server, seed: seed), position: .first)
             }.get()
-            self.logger.notice("realtime datagrams are impaired in process", metadata: ["network": "\(link.name)", "up": "\(link.upstream)", "down": "\(link.downstream)"])
+            if index == 0 {
+                self.logger.notice("realtime datagrams are impaired in process", metadata: ["network": "\(link.name)", "up": "\(link.upstream)", "down": "\(link.downstream)"])
+            }
         }
-        let settings = self.configuration.match
-        let lobby = self.lobby
-        let recorder = self.recorder
-        let director = try await loop.submit {
-            MatchDirector(realtime: server.value, udpPort: port, settings: settings, firstMatchID: firstMatchID, lobby: lobby, recorder: recorder, logger: logger)
-        }.get()
-        await self.lobby.setMatchHost(director)
-        self.logger.info("realtime listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "udp"])
-        return RealtimeEndpoint(channel: channel, server: server, director: director, port: port)
+        return channel
     }
 
-    /// The realtime socket's totals: datagrams, bytes, drops by reason.
+    /// The realtime shards' totals together: datagrams, bytes, drops by reason.
     func realtimeCounters() async throws -> RealtimeCounters {
         guard let realtime = self.state.withLockedValue({ $0.realtime }) else { return RealtimeCounters() }
-        return try await realtime.channel.eventLoop.submit { realtime.server.value.counters }.get()
+        var total = RealtimeCounters()
+        for handle in realtime.director.shards {
+            let shard = handle.shard
+            total = total + (try await handle.eventLoop.submit { shard.value.counters }.get())
+        }
+        return total
     }
 
-    /// Logs a status line now and then: connections, matches, realtime traffic, drops and tick cost.
+    /// Measures every shard's load each second (placement of new matches uses it) and logs a status
+    /// line now and then: connections, matches, realtime traffic, drops (ours and the kernel's), tick
+    /// cost and how busy each shard is.
     private func reportStatus(every interval: Duration) async {
         let clock = ContinuousClock()
         var last = clock.now
         var previous = RealtimeCounters()
+        var previousKernelDrops: UInt64?
         while !self.state.withLockedValue({ $0.shutdownRequested }) {
-            try? await Task.sleep(for: .seconds(1))
-            guard clock.now - last >= interval, let realtime = self.state.withLockedValue({ $0.realtime }) else { continue }
+            do {
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                return  // cancelled: the server is stopping
+            }
+            guard let realtime = self.state.withLockedValue({ $0.realtime }) else { continue }
+            let loads = await realtime.director.measureLoads()
+            guard clock.now - last >= interval else { continue }
             let elapsed = Double((clock.now - last).components.seconds) + Double((clock.now - last).components.attoseconds) / 1e18
             last = clock.now
-            guard let (counters, ticks, matches, sessions) = try? await realtime.channel.eventLoop.submit({
-                let server = realtime.server.value
-                return (server.counters, server.takeTickCost(), server.matchCount, server.sessionCount)
-            }).get() else { continue }
+            var counters = RealtimeCounters()
+            var ticks = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+            for handle in realtime.director.shards {
+                let shard = handle.shard
+                guard let (shardCounters, shardTicks) = try? await handle.eventLoop.submit({
+                    (shard.value.counters, shard.value.takeTickCost())
+                }).get() else { continue }
+                counters = counters + shardCounters
+                try? ticks.add(shardTicks)
+            }
+            let kernelDrops = SocketDropCounter.drops(ports: Set(realtime.ports))
             let connections = await self.lobby.connectionCount
             self.logger.info("status", metadata: [
                 "connections": "\(connections)",
-                "matches": "\(matches)",
-                "sessions": "\(sessions)",
+                "matches": "\(loads.map(\.matches).reduce(0, +))",
+                "sessions": "\(loads.map(\.players).reduce(0, +))",
                 "udp_in_pps": "\(Int(Double(counters.datagramsReceived - previous.datagramsReceived) / elapsed))",
                 "udp_out_pps": "\(Int(Double(counters.datagramsSent - previous.datagramsSent) / elapsed))",
                 "dropped": "\(counters.drops.total - previous.drops.total)",
+                "rcvbuf_drops": "\(kernelDrops.map { k in "\(k - min(previousKernelDrops ?? k, k))" } ?? "n/a")",
                 "tick_p99_us": "\(ticks.totalCount > 0 ? ticks.valueAtPercentile(99) / 1000 : 0)",
                 "ticks_skipped": "\(counters.skippedTicks - previous.skippedTicks)",
+                "shard_busy_pct": "\(loads.map { String(Int(($0.busy * 100).rounded())) }.joined(separator: ","))",
             ])
             previous = counters
+            previousKernelDrops = kernelDrops
         }
     }
 

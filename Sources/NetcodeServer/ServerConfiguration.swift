@@ -1,3 +1,4 @@
+import NIOCore
 import LinkEmulator
 import NetcodeProtocol
 
@@ -43,6 +44,12 @@ public struct ServerConfiguration: Sendable {
     /// Network impairment applied to the realtime socket (UDP matches), and its seed.
     public var impairment: LinkProfile?
     public var impairmentSeed: UInt64
+    /// Realtime shards: event loops, each with its own UDP socket on port `udpPort + i`, that matches
+    /// are spread over. One per core by default.
+    public var realtimeShards: Int
+    /// Share of a core (0...1) a shard may be busy before it takes no new matches; when every shard is
+    /// over it, new matches wait and the room is told (`serverBusy`).
+    public var tickBudget: Double
 
     public init(
         host: String = "127.0.0.1",
@@ -66,8 +73,12 @@ public struct ServerConfiguration: Sendable {
         shutdownGracePeriod: Duration = .seconds(4),
         match: MatchSettings = MatchSettings(),
         impairment: LinkProfile? = nil,
-        impairmentSeed: UInt64 = 1
+        impairmentSeed: UInt64 = 1,
+        realtimeShards: Int = System.coreCount,
+        tickBudget: Double = 0.85
     ) {
+        self.realtimeShards = max(realtimeShards, 1)
+        self.tickBudget = tickBudget
         self.match = match
         self.impairment = impairment
         self.impairmentSeed = impairmentSeed

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The server's side of one client's input stream: turns redundant, possibly duplicated or reordered
 /// input messages into each input exactly once, in sequence order.
 ///
@@ -45,5 +47,50 @@ public struct InputReceiver: Sendable {
         }
         if let last = fresh.last { newestSequence = last.sequence }
         return fresh
+    }
+
+    /// Decodes an input payload and takes it in as ``receive(_:)`` does, checking it exactly as
+    /// ``InputMessage/decode(_:)`` does, but without building the message: only the newest fresh input
+    /// is returned, since the simulation applies only that one. Nothing is allocated. On a throw,
+    /// nothing changes.
+    ///
+    /// - Returns: the newest input delivered by this payload, or `nil` if it held nothing new.
+    public mutating func receiveNewest(_ payload: ByteBuffer) throws(RealtimeDecodingError) -> SequencedInput? {
+        let start = payload.readerIndex
+        guard let newest = payload.getInteger(at: start, as: UInt32.self),
+              let count = payload.getInteger(at: start + 4, as: UInt8.self)
+        else { throw .malformed("an input payload starts with 5 bytes, got \(payload.readableBytes)") }
+        guard Int(count) <= InputMessage.maxInputs else {
+            throw .malformed("an input payload carries at most \(InputMessage.maxInputs) inputs, got \(count)")
+        }
+        guard UInt64(count) <= UInt64(newest) + 1 else {
+            throw .malformed("\(count) inputs ending at sequence \(newest) would start below 0")
+        }
+        guard payload.readableBytes - 5 == Int(count) * InputCommand.size else {
+            throw .malformed("\(count) inputs need \(Int(count) * InputCommand.size) bytes, got \(payload.readableBytes - 5)")
+        }
+        let first = newest &- UInt32(count) &+ 1
+        var delivered: SequencedInput?
+        for index in 0..<Int(count) {
+            let sequence = first &+ UInt32(index)
+            guard sequence > newestSequence else {
+                stats.redundantCopies += 1
+                continue
+            }
+            if delivered == nil, sequence > newestSequence &+ 1 {
+                stats.inputsLost += UInt64(sequence - newestSequence - 1)
+            }
+            stats.inputsReceived += 1
+            if sequence != newest { stats.inputsRecovered += 1 }
+            let offset = start + 5 + index * InputCommand.size
+            let command = InputCommand(
+                moveX: payload.getInteger(at: offset, as: Int8.self) ?? 0,
+                moveY: payload.getInteger(at: offset + 1, as: Int8.self) ?? 0,
+                buttons: payload.getInteger(at: offset + 2, as: UInt8.self) ?? 0
+            )
+            delivered = SequencedInput(sequence: sequence, command: command)
+        }
+        if let delivered { newestSequence = delivered.sequence }
+        return delivered
     }
 }

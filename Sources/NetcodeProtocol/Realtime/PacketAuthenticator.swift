@@ -32,6 +32,12 @@ struct PacketAuthenticator: Sendable {
         return hmac.finalize()
     }
 
+    /// Appends the tag over the datagram's readable bytes (its header and payload).
+    func appendTag(extendedSequence: UInt64, to datagram: inout ByteBuffer) {
+        let tag = self.tag(extendedSequence: extendedSequence, authenticated: datagram.readableBytesView)
+        tag.withUnsafeBytes { datagram.writeBytes(UnsafeRawBufferPointer(rebasing: $0.prefix(RealtimePacket.tagSize))) }
+    }
+
     /// Whether `tag` is right, compared in constant time so timing reveals nothing about the expected tag.
     func isValid(tag received: ByteBufferView, extendedSequence: UInt64, authenticated: ByteBufferView) -> Bool {
         guard received.count == RealtimePacket.tagSize else { return false }

@@ -5,18 +5,18 @@ extension RealtimeConnection {
     /// first acked through the ack bits waited for a later peer packet, which would inflate the sample.
     ///
     /// - Returns: our extended sequences acked for the first time, ascending.
-    mutating func processAcks(ack: UInt16, ackBits: UInt32, now: UInt64) -> [UInt64] {
+    mutating func processAcks(ack: UInt16, ackBits: UInt32, now: UInt64) -> AckedSequences {
         guard nextSequence > 0, let acked = SequenceNumber.latest(ack, notAfter: nextSequence - 1) else {
             return []
         }
-        var newlyAcked: [UInt64] = []
+        var newlyAcked = AckedSequences()
         for bit in stride(from: 31, through: 0, by: -1) where (ackBits >> UInt32(bit)) & 1 == 1 {
             let distance = UInt64(bit) + 1
             guard acked >= distance else { continue }
-            if markAcked(acked - distance) != nil { newlyAcked.append(acked - distance) }
+            if markAcked(acked - distance) != nil { newlyAcked.insert(acked - distance) }
         }
         if let entry = markAcked(acked) {
-            newlyAcked.append(acked)
+            newlyAcked.insert(acked)
             if now >= entry.sentAt { addRTTSample(now - entry.sentAt) }
         }
         if newestAckFromPeer.map({ acked > $0 }) ?? true {

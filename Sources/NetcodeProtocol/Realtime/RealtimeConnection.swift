@@ -51,32 +51,67 @@ public struct RealtimeConnection: Sendable {
     ///
     /// - Precondition: `payload.readableBytes <= RealtimePacket.maxPayloadSize` (1168).
     public mutating func seal(type: PacketType, payload: ByteBuffer, now: UInt64) -> ByteBuffer {
-        precondition(
-            payload.readableBytes <= RealtimePacket.maxPayloadSize,
-            "realtime payload of \(payload.readableBytes) bytes exceeds \(RealtimePacket.maxPayloadSize)"
-        )
-        let sequence = nextSequence
-        nextSequence += 1
+        self.seal(type: type, now: now, payloadCapacity: payload.readableBytes) { $0.writeImmutableBuffer(payload) }
+    }
+
+    /// Builds the next packet with its payload written in place by `writePayload`, straight after the
+    /// header in the one buffer that becomes the datagram (no second buffer, no copy). If
+    /// `writePayload` throws, nothing changes: no sequence is used.
+    ///
+    /// - Parameter payloadCapacity: the payload size expected, to size the buffer once.
+    /// - Precondition: the payload written is at most `RealtimePacket.maxPayloadSize` (1168) bytes.
+    public mutating func seal<Failure: Error>(
+        type: PacketType,
+        now: UInt64,
+        payloadCapacity: Int,
+        writingPayload writePayload: (inout ByteBuffer) throws(Failure) -> Void
+    ) throws(Failure) -> ByteBuffer {
+        var datagram = self.startPacket(type: type, payloadCapacity: payloadCapacity)
+        try writePayload(&datagram)
+        self.finishPacket(&datagram, now: now)
+        return datagram
+    }
+
+    /// The first half of sealing in place, for callers whose payload writer needs other state of
+    /// theirs mutably (which a closure could not borrow): a buffer holding the next packet's header,
+    /// with room for the payload. Append the payload, then call ``finishPacket(_:now:)`` before this
+    /// connection opens or seals anything else. Changes nothing.
+    public func startPacket(type: PacketType, payloadCapacity: Int) -> ByteBuffer {
         let (ack, ackBits) = received.ack
         let header = PacketHeader(
             type: type,
             sessionID: sessionID,
-            sequence: UInt16(truncatingIfNeeded: sequence),
+            sequence: UInt16(truncatingIfNeeded: nextSequence),
             ack: ack,
             ackBits: ackBits
         )
         var datagram = ByteBuffer()
-        datagram.reserveCapacity(RealtimePacket.minPacketSize + payload.readableBytes)
+        datagram.reserveCapacity(RealtimePacket.minPacketSize + payloadCapacity)
         header.write(to: &datagram)
-        datagram.writeImmutableBuffer(payload)
-        let tag = authenticator.tag(extendedSequence: sequence, authenticated: datagram.readableBytesView)
-        _ = tag.withUnsafeBytes { datagram.writeBytes(UnsafeRawBufferPointer(rebasing: $0.prefix(RealtimePacket.tagSize))) }
+        return datagram
+    }
 
+    /// The second half of sealing in place: appends the tag over the header and payload, and uses up
+    /// the sequence (send time for RTT, counters).
+    ///
+    /// - Precondition: `datagram` came from ``startPacket(type:payloadCapacity:)`` for the current
+    ///   sequence, and its payload is at most `RealtimePacket.maxPayloadSize` (1168) bytes.
+    public mutating func finishPacket(_ datagram: inout ByteBuffer, now: UInt64) {
+        let sequence = nextSequence
+        precondition(
+            datagram.getInteger(at: datagram.readerIndex + 8, as: UInt16.self) == UInt16(truncatingIfNeeded: sequence),
+            "finishPacket needs the buffer startPacket made for this sequence"
+        )
+        precondition(
+            datagram.readableBytes - RealtimePacket.headerSize <= RealtimePacket.maxPayloadSize,
+            "realtime payload of \(datagram.readableBytes - RealtimePacket.headerSize) bytes exceeds \(RealtimePacket.maxPayloadSize)"
+        )
+        authenticator.appendTag(extendedSequence: sequence, to: &datagram)
+        nextSequence += 1
         sent.record(sequence: sequence, sentAt: now, size: datagram.readableBytes)
         stats.packetsSent += 1
         stats.bytesSent += UInt64(datagram.readableBytes)
         lastSentAt = now
-        return datagram
     }
 
     /// Counts a drop decided above this layer, such as a payload that failed to decode

@@ -7,8 +7,12 @@ struct ReplayWindow: Sendable, Hashable {
 
     /// The highest sequence accepted, or `nil` before the first.
     private(set) var highest: UInt64?
-    /// Four 64-bit words: word `w`, bit `b` stands for `highest - (64 * w + b)`.
-    private var words: [UInt64] = [0, 0, 0, 0]
+    /// Four 64-bit words, stored inline (no heap array, nothing allocated per packet): word `w`, bit `b`
+    /// stands for `highest - (64 * w + b)`.
+    private var w0: UInt64 = 0
+    private var w1: UInt64 = 0
+    private var w2: UInt64 = 0
+    private var w3: UInt64 = 0
 
     enum Verdict: Equatable {
         /// Not seen yet; `isNewest` when it moves the window forward.
@@ -30,7 +34,7 @@ struct ReplayWindow: Sendable, Hashable {
     mutating func accept(_ sequence: UInt64) {
         guard let current = highest else {
             highest = sequence
-            words = [1, 0, 0, 0]
+            (w0, w1, w2, w3) = (1, 0, 0, 0)
             return
         }
         if sequence > current {
@@ -47,7 +51,7 @@ struct ReplayWindow: Sendable, Hashable {
         guard highest != nil, age < Self.size else { return false }
         let word = Int(age / 64)
         let bit = age % 64
-        return (words[word] >> bit) & 1 == 1
+        return (self.word(word) >> bit) & 1 == 1
     }
 
     /// The ack field and ack bits that describe this window: `ack` is the highest sequence received and
@@ -55,33 +59,56 @@ struct ReplayWindow: Sendable, Hashable {
     var ack: (ack: UInt16, bits: UInt32) {
         guard let highest else { return (RealtimePacket.nothingReceivedAck, 0) }
         // Bits 1...32 of the bitmap are ages 1...32, which are ack bits 0...31.
-        let ackBits = UInt32(truncatingIfNeeded: words[0] >> 1)
+        let ackBits = UInt32(truncatingIfNeeded: w0 >> 1)
         return (UInt16(truncatingIfNeeded: highest), ackBits)
     }
 
     // MARK: - Bitmap plumbing
 
+    private func word(_ index: Int) -> UInt64 {
+        switch index {
+        case 0: return w0
+        case 1: return w1
+        case 2: return w2
+        default: return w3
+        }
+    }
+
     private mutating func setBit(age: UInt64) {
-        words[Int(age / 64)] |= 1 << (age % 64)
+        let bit: UInt64 = 1 << (age % 64)
+        switch age / 64 {
+        case 0: w0 |= bit
+        case 1: w1 |= bit
+        case 2: w2 |= bit
+        default: w3 |= bit
+        }
     }
 
     /// Moves every bit `shift` ages older; bits pushed past age 255 fall out.
     private mutating func shiftLeft(by shift: UInt64) {
         guard shift < Self.size else {
-            words = [0, 0, 0, 0]
+            (w0, w1, w2, w3) = (0, 0, 0, 0)
             return
         }
         let wordShift = Int(shift / 64)
         let bitShift = shift % 64
-        var result: [UInt64] = [0, 0, 0, 0]
-        for index in wordShift..<4 {
-            let source = index - wordShift
-            var value = words[source] << bitShift
-            if bitShift > 0, source > 0 {
-                value |= words[source - 1] >> (64 - bitShift)
+        let source = (w0, w1, w2, w3)
+        func word(_ index: Int) -> UInt64 {
+            switch index {
+            case 0: return source.0
+            case 1: return source.1
+            case 2: return source.2
+            case 3: return source.3
+            default: return 0
             }
-            result[index] = value
         }
-        words = result
+        func shifted(_ index: Int) -> UInt64 {
+            let from = index - wordShift
+            guard from >= 0 else { return 0 }
+            var value = word(from) << bitShift
+            if bitShift > 0, from > 0 { value |= word(from - 1) >> (64 - bitShift) }
+            return value
+        }
+        (w0, w1, w2, w3) = (shifted(0), shifted(1), shifted(2), shifted(3))
     }
 }

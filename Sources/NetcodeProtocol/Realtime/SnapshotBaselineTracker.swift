@@ -17,28 +17,37 @@ public struct SnapshotBaselineTracker: Sendable {
     public private(set) var deltaSnapshotsSent: UInt64 = 0
 
     private var sentStates: SnapshotRing
-    private var sequenceTicks: [(sequence: UInt64, tick: UInt32)?]
+    /// Which snapshot tick each recent packet carried, flat (an impossible sequence marks an empty slot).
+    private var sequenceTicks: [SequenceTick]
+
+    private struct SequenceTick: Sendable {
+        var sequence: UInt64
+        var tick: UInt32
+        static let empty = SequenceTick(sequence: .max, tick: 0)
+    }
 
     /// - Parameters:
     ///   - maxBaselineAge: ticks; clamped to 1...255. Keep it below the client's ring capacity
     ///     (``SnapshotReceiver/init(capacity:)``, 64 by default). 30 is one second at 30 ticks/s.
-    ///   - sequenceCapacity: packets whose snapshot tick is remembered for acks to find.
-    public init(maxBaselineAge: UInt32 = 30, sequenceCapacity: Int = 256) {
+    ///   - sequenceCapacity: packets whose snapshot tick is remembered for acks to find; an ack names a
+    ///     packet at most 33 behind the peer's newest, plus what is in flight.
+    public init(maxBaselineAge: UInt32 = 30, sequenceCapacity: Int = 128) {
         self.maxBaselineAge = min(max(maxBaselineAge, 1), 255)
         self.sentStates = SnapshotRing(capacity: Int(self.maxBaselineAge) + 2)
-        self.sequenceTicks = Array(repeating: nil, count: max(sequenceCapacity, 1))
+        self.sequenceTicks = Array(repeating: .empty, count: max(sequenceCapacity, 1))
     }
 
     /// Remembers that the packet with extended sequence `sequence` carries `state`.
     public mutating func recordSent(_ state: SnapshotState, sequence: UInt64) {
         sentStates.insert(state)
-        sequenceTicks[slot(sequence)] = (sequence, state.tick)
+        sequenceTicks[slot(sequence)] = SequenceTick(sequence: sequence, tick: state.tick)
     }
 
     /// Takes the acks of a packet from the client; the newest acknowledged snapshot becomes the baseline.
-    public mutating func acknowledge(_ sequences: [UInt64]) {
+    public mutating func acknowledge<S: Sequence<UInt64>>(_ sequences: S) {
         for sequence in sequences {
-            guard let entry = sequenceTicks[slot(sequence)], entry.sequence == sequence else { continue }
+            let entry = sequenceTicks[slot(sequence)]
+            guard entry.sequence == sequence else { continue }
             if acknowledgedTick.map({ entry.tick > $0 }) ?? true {
                 acknowledgedTick = entry.tick
             }
@@ -68,12 +77,25 @@ public struct SnapshotBaselineTracker: Sendable {
         now: UInt64,
         sequence: UInt64
     ) throws(SnapshotEncodingError) -> ByteBuffer {
+        var payload = ByteBuffer()
+        try writePayload(for: state, lastProcessedInput: lastProcessedInput, now: now, sequence: sequence, to: &payload)
+        return payload
+    }
+
+    /// Like ``makePayload(for:lastProcessedInput:now:sequence:)``, but appends the payload to `buffer`
+    /// (the packet being sealed), so the snapshot is written once, in place.
+    public mutating func writePayload(
+        for state: SnapshotState,
+        lastProcessedInput: UInt32,
+        now: UInt64,
+        sequence: UInt64,
+        to buffer: inout ByteBuffer
+    ) throws(SnapshotEncodingError) {
         let message = SnapshotMessage(state: state, sendTime: now, lastProcessedInput: lastProcessedInput)
         let base = baseline(forTick: state.tick)
-        let payload = try SnapshotCodec.encode(message, baseline: base)
+        try SnapshotCodec.encode(message, baseline: base, into: &buffer)
         if base == nil { fullSnapshotsSent += 1 } else { deltaSnapshotsSent += 1 }
         recordSent(state, sequence: sequence)
-        return payload
     }
 
     private func slot(_ sequence: UInt64) -> Int {

@@ -31,36 +31,71 @@ extension SnapshotCodec {
         against baseline: SnapshotState,
         to buffer: inout ByteBuffer
     ) throws(SnapshotEncodingError) {
-        let basePlayers = Dictionary(baseline.players.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let changedPlayers = state.players.filter { basePlayers[$0.id] != $0 }
-        let currentPlayerIDs = Set(state.players.map(\.id))
-        let removedPlayers = baseline.players.map(\.id).filter { !currentPlayerIDs.contains($0) }
+        // Both states keep their lists sorted by id, so one merge pass finds what changed and what was
+        // removed, without building dictionaries or sets (this runs once per player per snapshot).
+        let players = state.players
+        let basePlayers = baseline.players
+        _ = try writeCounted(to: &buffer) { buffer in
+            var written = 0
+            var b = 0
+            for player in players {
+                while b < basePlayers.count, basePlayers[b].id < player.id { b += 1 }
+                let base = b < basePlayers.count && basePlayers[b].id == player.id ? basePlayers[b] : nil
+                if base != player {
+                    writeChangedPlayer(player, base: base, to: &buffer)
+                    written += 1
+                }
+            }
+            return written
+        }
+        _ = try writeCounted(to: &buffer) { buffer in
+            var written = 0
+            var s = 0
+            for base in basePlayers {
+                while s < players.count, players[s].id < base.id { s += 1 }
+                if s < players.count, players[s].id == base.id { continue }
+                buffer.writeInteger(base.id)
+                written += 1
+            }
+            return written
+        }
+        let coins = state.coins
+        let baseCoins = baseline.coins
+        _ = try writeCounted(to: &buffer) { buffer in
+            var written = 0
+            var b = 0
+            for coin in coins {
+                while b < baseCoins.count, baseCoins[b].id < coin.id { b += 1 }
+                if b < baseCoins.count, baseCoins[b] == coin { continue }
+                writeCoin(coin, to: &buffer)
+                written += 1
+            }
+            return written
+        }
+        _ = try writeCounted(to: &buffer) { buffer in
+            var written = 0
+            var s = 0
+            for base in baseCoins {
+                while s < coins.count, coins[s].id < base.id { s += 1 }
+                if s < coins.count, coins[s].id == base.id { continue }
+                buffer.writeInteger(base.id)
+                written += 1
+            }
+            return written
+        }
+    }
 
-        let baseCoins = Dictionary(baseline.coins.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let changedCoins = state.coins.filter { baseCoins[$0.id] != $0 }
-        let currentCoinIDs = Set(state.coins.map(\.id))
-        let removedCoins = baseline.coins.map(\.id).filter { !currentCoinIDs.contains($0) }
-
-        for count in [changedPlayers.count, removedPlayers.count, changedCoins.count, removedCoins.count] where count > 255 {
-            throw .tooManyEntries(count)
-        }
-
-        buffer.writeInteger(UInt8(changedPlayers.count))
-        for player in changedPlayers {
-            writeChangedPlayer(player, base: basePlayers[player.id], to: &buffer)
-        }
-        buffer.writeInteger(UInt8(removedPlayers.count))
-        for id in removedPlayers {
-            buffer.writeInteger(id)
-        }
-        buffer.writeInteger(UInt8(changedCoins.count))
-        for coin in changedCoins {
-            writeCoin(coin, to: &buffer)
-        }
-        buffer.writeInteger(UInt8(removedCoins.count))
-        for id in removedCoins {
-            buffer.writeInteger(id)
-        }
+    /// Writes a one-byte count, then the entries `body` writes, then patches the count in.
+    private static func writeCounted(
+        to buffer: inout ByteBuffer,
+        _ body: (inout ByteBuffer) -> Int
+    ) throws(SnapshotEncodingError) -> Int {
+        let countIndex = buffer.writerIndex
+        buffer.writeInteger(UInt8(0))
+        let written = body(&buffer)
+        guard written <= 255 else { throw .tooManyEntries(written) }
+        buffer.setInteger(UInt8(written), at: countIndex)
+        return written
     }
 
     private static func writeChangedPlayer(_ player: PlayerSnapshot, base: PlayerSnapshot?, to buffer: inout ByteBuffer) {

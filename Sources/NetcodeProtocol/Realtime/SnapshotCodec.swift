@@ -32,35 +32,45 @@ public enum SnapshotEncodingError: Error, Sendable, Hashable, CustomStringConver
 /// ```
 /// A payload with bytes left after the body is malformed.
 public enum SnapshotCodec {
-    static let headerSize = 13
+    public static let headerSize = 13
 
     /// Encodes `message`, as a delta against `baseline` when one is given whose tick is 1...255 ticks
     /// before the message's, else in full.
     public static func encode(_ message: SnapshotMessage, baseline: SnapshotState?) throws(SnapshotEncodingError) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        try encode(message, baseline: baseline, into: &buffer)
+        return buffer
+    }
+
+    /// Appends the encoded snapshot to `buffer` (at its writer index), as ``encode(_:baseline:)`` would
+    /// return it. On a throw, `buffer` is left as it was.
+    public static func encode(_ message: SnapshotMessage, baseline: SnapshotState?, into buffer: inout ByteBuffer) throws(SnapshotEncodingError) {
         let state = message.state
         guard state.hasUniqueIDs else { throw .duplicateIDs }
-        for count in [state.players.count, state.coins.count] where count > 255 {
-            throw .tooManyEntries(count)
-        }
+        if state.players.count > 255 { throw .tooManyEntries(state.players.count) }
+        if state.coins.count > 255 { throw .tooManyEntries(state.coins.count) }
         var offset: UInt8 = 0
         if let baseline {
             let distance = state.tick &- baseline.tick
             if distance >= 1, distance <= 255, baseline.hasUniqueIDs { offset = UInt8(distance) }
         }
-        var buffer = ByteBuffer()
+        let start = buffer.writerIndex
         buffer.writeInteger(state.tick)
         buffer.writeInteger(message.sendTimeMicrosLow)
         buffer.writeInteger(message.lastProcessedInput)
         buffer.writeInteger(offset)
-        if offset > 0, let baseline {
-            try writeDelta(state, against: baseline, to: &buffer)
-        } else {
-            writeFull(state, to: &buffer)
+        do throws(SnapshotEncodingError) {
+            if offset > 0, let baseline {
+                try writeDelta(state, against: baseline, to: &buffer)
+            } else {
+                writeFull(state, to: &buffer)
+            }
+            let size = buffer.writerIndex - start
+            guard size <= RealtimePacket.maxPayloadSize else { throw .payloadTooLarge(size) }
+        } catch {
+            buffer.moveWriterIndex(to: start)
+            throw error
         }
-        guard buffer.readableBytes <= RealtimePacket.maxPayloadSize else {
-            throw .payloadTooLarge(buffer.readableBytes)
-        }
-        return buffer
     }
 
     /// The tick a payload carries and the baseline tick it needs (`nil` for a full snapshot), read

@@ -48,11 +48,10 @@ public struct SnapshotState: Sendable, Equatable {
         self.tick = tick
         self.players = players.sorted { $0.id < $1.id }
         self.coins = coins.sorted { $0.id < $1.id }
+        self.hasUniqueIDs = zip(self.players, self.players.dropFirst()).allSatisfy { $0.id != $1.id }
+            && zip(self.coins, self.coins.dropFirst()).allSatisfy { $0.id != $1.id }
     }
 
     /// Whether no two players and no two coins share an id (the codec refuses states where they do).
-    public var hasUniqueIDs: Bool {
-        zip(players, players.dropFirst()).allSatisfy { $0.id != $1.id }
-            && zip(coins, coins.dropFirst()).allSatisfy { $0.id != $1.id }
-    }
+    public let hasUniqueIDs: Bool
 }

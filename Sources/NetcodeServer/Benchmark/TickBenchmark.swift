@@ -1,7 +1,6 @@
 import Histogram
 import Logging
 import NIOCore
-import NIOEmbedded
 import NetcodeProtocol
 
 /// Measures the server's per-tick work on the real code path, without sockets: each match steps its
@@ -45,18 +44,16 @@ public struct TickBenchmark: Sendable {
     }
 
     public func run() throws -> Result {
-        let loop = EmbeddedEventLoop()
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        let server = RealtimeServer(eventLoop: loop, logger: logger)
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
         var runners: [MatchRunner] = []
         var clients: [[SimulatedClient]] = []
-        // Datagrams the matches send, per session, waiting for the simulated clients.
+        // What the matches ask to send; the untimed client side reads it from here, per session.
+        var output = MatchOutput()
         var outbox: [UInt32: [ByteBuffer]] = [:]
-        server.detachedOutbound = { packet, _ in
-            if let session = PacketHeader.peekSessionID(packet) { outbox[session, default: []].append(packet) }
-        }
+        var snapshotBytes = 0
+        var snapshotDatagrams = 0
         var sessionID: UInt32 = 1
         for match in 0..<self.matches {
             var slots: [PlayerSlot] = []
@@ -70,7 +67,7 @@ public struct TickBenchmark: Sendable {
                 matchClients.append(SimulatedClient(connection: RealtimeConnection(sessionID: sessionID, keyBytes: key), heading: heading, slot: player))
                 sessionID += 1
             }
-            let runner = try MatchRunner(matchID: UInt64(match + 1), roomID: UInt32(match + 1), roomName: "bench", transport: .udp, settings: self.settings, seed: UInt64(match), slots: slots, server: server)
+            let runner = try MatchRunner(matchID: UInt64(match + 1), roomID: UInt32(match + 1), roomName: "bench", transport: .udp, settings: self.settings, seed: UInt64(match), slots: slots, now: 0, logger: logger)
             runners.append(runner)
             clients.append(matchClients)
         }
@@ -106,17 +103,23 @@ public struct TickBenchmark: Sendable {
             for (m, runner) in runners.enumerated() {
                 let matchStart = clock.now
                 while next < inbound.count, inbound[next].0 == m {
-                    runner.receive(inbound[next].2, slot: inbound[next].1, from: address, now: now)
+                    runner.receive(inbound[next].2, slot: inbound[next].1, from: address, now: now, output: &output)
                     next += 1
                 }
-                runner.tickOnce(now: now)
+                runner.tickOnce(now: now, output: &output)
                 _ = matchCost.record(micros(clock.now - matchStart))
             }
             _ = cost.record(micros(clock.now - start))
+            for packet in output.packets {
+                snapshotBytes += packet.bytes.readableBytes
+                snapshotDatagrams += 1
+                if let session = PacketHeader.peekSessionID(packet.bytes) { outbox[session, default: []].append(packet.bytes) }
+            }
+            output.reset()
         }
         let players = Double(self.matches * self.playersPerMatch)
         let seconds = Double(self.ticks) / Double(self.settings.tickRate)
-        let snapshotBytes = Double(server.counters.bytesSent) + Double(server.counters.datagramsSent) * Double(RealtimePacket.ipv4UDPOverhead)
+        let snapshotTotal = Double(snapshotBytes) + Double(snapshotDatagrams) * Double(RealtimePacket.ipv4UDPOverhead)
         let inputTotal = Double(inputBytes) + Double(self.ticks) * players * Double(RealtimePacket.ipv4UDPOverhead)
         return Result(
             matches: self.matches,
@@ -124,7 +127,7 @@ public struct TickBenchmark: Sendable {
             ticks: self.ticks,
             tickCostMicros: cost,
             matchTickCostMicros: matchCost,
-            snapshotBitsPerSecondPerPlayer: snapshotBytes * 8 / players / seconds,
+            snapshotBitsPerSecondPerPlayer: snapshotTotal * 8 / players / seconds,
             inputBitsPerSecondPerPlayer: inputTotal * 8 / players / seconds,
             tickRate: self.settings.tickRate
         )

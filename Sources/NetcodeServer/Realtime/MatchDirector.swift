@@ -6,46 +6,124 @@ import NIOCore
 import NetcodeProtocol
 import NetcodeStore
 
-/// Bridges the lobby (async, many threads) and the realtime event loop: allocates matches and sessions,
-/// hands packets over, and stores results when matches end.
+/// Bridges the lobby (async, many threads) and the realtime shards: places each new match on the least
+/// loaded shard that is within its tick budget, allocates sessions, hands packets over, and stores
+/// results when matches end.
 final class MatchDirector: MatchHosting, Sendable {
-    let realtime: NIOLoopBound<RealtimeServer>
-    let eventLoop: any EventLoop
+    /// A shard as the director sees it: its loop-bound handler, its port and its last measured load.
+    struct ShardHandle: Sendable {
+        let shard: NIOLoopBound<RealtimeShard>
+        let eventLoop: any EventLoop
+        let udpPort: Int
+    }
+
+    let shards: [ShardHandle]
     let settings: MatchSettings
-    let udpPort: Int
+    let tickBudget: Double
     let lobby: LobbyService
     let recorder: ResultRecorder
     let logger: Logger
-    private let nextMatchID: NIOLockedValueBox<UInt64>
+    /// Result writes (and their announcements) under way; shutdown waits for them.
+    let results = TaskTracker()
+    private let state: NIOLockedValueBox<DirectorState>
 
-    /// Call on the realtime event loop.
-    init(realtime: RealtimeServer, udpPort: Int, settings: MatchSettings, firstMatchID: UInt64, lobby: LobbyService, recorder: ResultRecorder, logger: Logger) {
-        self.realtime = NIOLoopBound(realtime, eventLoop: realtime.eventLoop)
-        self.eventLoop = realtime.eventLoop
-        self.settings = settings
-        self.udpPort = udpPort
-        self.lobby = lobby
-        self.recorder = recorder
-        self.logger = logger
-        self.nextMatchID = NIOLockedValueBox(firstMatchID)
-        realtime.onMatchFinished = { [recorder, lobby, logger] outcome, completed in
-            guard completed else {
-                logger.notice("match abandoned without a result", metadata: ["match": "\(outcome.record.id)"])
-                return
-            }
-            // Off the tick: the result is stored first, then announced, so every result a client hears
-            // of is in the database.
-            Task {
-                let stored = await recorder.record(outcome.record)
-                await lobby.matchEnded(roomID: outcome.roomID, matchID: UInt64(outcome.record.id), standings: stored ? outcome.standings : [])
+    struct DirectorState {
+        var nextMatchID: UInt64
+        /// Which shard runs each session (to route realtime frames from tcp matches) and each room.
+        var sessionShard: [UInt32: Int] = [:]
+        var roomShard: [UInt32: Int] = [:]
+        /// The newest load measured on each shard, and players placed since (not yet in a measurement).
+        var loads: [ShardLoad]
+        var placedSince: [Int]
+    }
+
+    /// Why a match could not be placed.
+    enum PlacementError: Error, CustomStringConvertible {
+        case overloaded(shards: Int, budget: Double)
+
+        var description: String {
+            switch self {
+            case .overloaded(let shards, let budget):
+                return "all \(shards) realtime shards are over their tick budget (\(Int(budget * 100))% of a core)"
             }
         }
     }
 
+    /// Call before any match starts; installs the end-of-match hook on every shard (on its loop).
+    init(shards: [ShardHandle], settings: MatchSettings, tickBudget: Double, firstMatchID: UInt64, lobby: LobbyService, recorder: ResultRecorder, logger: Logger) async throws {
+        self.shards = shards
+        self.settings = settings
+        self.tickBudget = tickBudget
+        self.lobby = lobby
+        self.recorder = recorder
+        self.logger = logger
+        self.state = NIOLockedValueBox(DirectorState(
+            nextMatchID: firstMatchID,
+            loads: Array(repeating: ShardLoad(), count: shards.count),
+            placedSince: Array(repeating: 0, count: shards.count)
+        ))
+        for (index, handle) in shards.enumerated() {
+            let shard = handle.shard
+            let state = self.state
+            let results = self.results
+            try await handle.eventLoop.submit {
+                shard.value.onMatchFinished = { [recorder, lobby, logger, results] outcome, completed, sessions in
+                    state.withLockedValue { state in
+                        for id in sessions { state.sessionShard[id] = nil }
+                        if state.roomShard[outcome.roomID] == index { state.roomShard[outcome.roomID] = nil }
+                    }
+                    guard completed else {
+                        logger.notice("match abandoned without a result", metadata: ["match": "\(outcome.record.id)"])
+                        return
+                    }
+                    // Off the tick: the result is stored first, then announced, so every result a client
+                    // hears of is in the database. The write is registered before this returns, so a
+                    // shutdown that waits for `results` cannot miss it.
+                    results.spawn {
+                        let stored = await recorder.record(outcome.record)
+                        await lobby.matchEnded(roomID: outcome.roomID, matchID: UInt64(outcome.record.id), standings: stored ? outcome.standings : [])
+                    }
+                }
+            }.get()
+        }
+    }
+
+    /// The shard for a new match of `players`: the one with the fewest players among those within their
+    /// tick budget.
+    private func place(players: Int) throws -> Int {
+        try self.state.withLockedValue { state in
+            var best: Int?
+            for index in self.shards.indices where !state.loads[index].isOverBudget(self.tickBudget) {
+                let load = state.loads[index].players + state.placedSince[index]
+                if best.map({ load < state.loads[$0].players + state.placedSince[$0] }) ?? true { best = index }
+            }
+            guard let best else { throw PlacementError.overloaded(shards: self.shards.count, budget: self.tickBudget) }
+            state.placedSince[best] += players
+            return best
+        }
+    }
+
+    /// Takes a new load measurement of every shard (the server's status loop calls this each second).
+    func measureLoads() async -> [ShardLoad] {
+        let tickNanos = UInt64(1_000_000_000 / self.settings.tickRate)
+        var loads: [ShardLoad] = []
+        for handle in self.shards {
+            let shard = handle.shard
+            let load = (try? await handle.eventLoop.submit { shard.value.measureLoad(tickNanos: tickNanos) }.get()) ?? ShardLoad()
+            loads.append(load)
+        }
+        self.state.withLockedValue { state in
+            state.loads = loads
+            state.placedSince = Array(repeating: 0, count: loads.count)
+        }
+        return loads
+    }
+
     func startMatch(_ launch: MatchLaunch) async throws -> [UInt64: MatchStart] {
-        let matchID = self.nextMatchID.withLockedValue { id in
-            defer { id += 1 }
-            return id
+        let shardIndex = try self.place(players: launch.players.count)
+        let matchID = self.state.withLockedValue { state in
+            defer { state.nextMatchID += 1 }
+            return state.nextMatchID
         }
         let seed = self.settings.seed.map { $0 &+ matchID } ?? UInt64.random(in: 0...UInt64.max)
         var handles: [ConnectionID: LobbyConnectionHandleReference] = [:]
@@ -55,50 +133,81 @@ final class MatchDirector: MatchHosting, Sendable {
             }
         }
         let settings = self.settings
-        let udpPort = self.udpPort
-        let realtime = self.realtime
+        let handle = self.shards[shardIndex]
+        let shard = handle.shard
         let logger = self.logger
         let handlesByConnection = handles
-        return try await self.eventLoop.submit { () throws -> [UInt64: MatchStart] in
-            let server = realtime.value
-            let now = UInt64(NIODeadline.now().uptimeNanoseconds)
+        let state = self.state
+        return try await handle.eventLoop.submit { () throws -> [UInt64: MatchStart] in
+            let server = shard.value
+            let now = RealtimeShard.now()
             var slots: [PlayerSlot] = []
             var starts: [UInt64: MatchStart] = [:]
+            // Session ids are unique across shards: tcp frames are routed to a shard by session id.
+            let sessionIDs = Self.reserveSessions(launch.players.count, room: launch.roomID, shard: shardIndex, in: state)
             for (index, player) in launch.players.enumerated() {
-                var sessionID: UInt32
-                repeat { sessionID = UInt32.random(in: 1...UInt32.max) } while server.isSessionInUse(sessionID) || slots.contains { $0.sessionID == sessionID }
+                let sessionID = sessionIDs[index]
                 let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+                // Player ids are 1, 2, ... in the room's join order.
                 let playerID = UInt8(index + 1)
                 slots.append(PlayerSlot(account: player.account, playerID: playerID, sessionID: sessionID, key: key, tcp: handlesByConnection[player.connection], now: now))
                 starts[player.account.id] = MatchStart(
-                    matchID: matchID, sessionID: sessionID, sessionKey: key, udpPort: UInt16(udpPort), transport: launch.transport,
+                    matchID: matchID, sessionID: sessionID, sessionKey: key, udpPort: UInt16(handle.udpPort), transport: launch.transport,
                     playerID: playerID, tickRate: UInt16(settings.tickRate), snapshotInterval: UInt16(settings.snapshotInterval),
-                    durationTicks: UInt32(settings.gameConfig(seed: seed, maxPlayers: slots.count).durationTicks),
+                    durationTicks: UInt32(settings.gameConfig(seed: seed, maxPlayers: launch.players.count).durationTicks),
                     arenaWidth: UInt16(settings.arenaWidth), arenaHeight: UInt16(settings.arenaHeight)
                 )
             }
-            let runner = try MatchRunner(
-                matchID: matchID, roomID: launch.roomID, roomName: launch.roomName, transport: launch.transport,
-                settings: settings, seed: seed, slots: slots, server: server
-            )
-            server.add(runner)
+            do {
+                let runner = try MatchRunner(
+                    matchID: matchID, roomID: launch.roomID, roomName: launch.roomName, transport: launch.transport,
+                    settings: settings, seed: seed, slots: slots, now: now, logger: logger
+                )
+                server.add(runner)
+            } catch {
+                Self.releaseSessions(sessionIDs, room: launch.roomID, in: state)
+                throw error
+            }
             logger.info("match started", metadata: [
-                "match": "\(matchID)", "room": "\(launch.roomName)", "players": "\(slots.count)", "transport": "\(launch.transport)",
+                "match": "\(matchID)", "room": "\(launch.roomName)", "players": "\(slots.count)",
+                "transport": "\(launch.transport)", "shard": "\(shardIndex)",
             ])
             return starts
         }.get()
     }
 
+    private static func reserveSessions(_ count: Int, room: UInt32, shard: Int, in box: NIOLockedValueBox<DirectorState>) -> [UInt32] {
+        box.withLockedValue { state in
+            var ids: [UInt32] = []
+            for _ in 0..<count {
+                var id: UInt32
+                repeat { id = UInt32.random(in: 1...UInt32.max) } while state.sessionShard[id] != nil || ids.contains(id)
+                state.sessionShard[id] = shard
+                ids.append(id)
+            }
+            state.roomShard[room] = shard
+            return ids
+        }
+    }
+
+    private static func releaseSessions(_ ids: [UInt32], room: UInt32, in box: NIOLockedValueBox<DirectorState>) {
+        box.withLockedValue { state in
+            for id in ids { state.sessionShard[id] = nil }
+            state.roomShard[room] = nil
+        }
+    }
+
     func playerLeft(roomID: UInt32, accountID: UInt64) async {
-        let realtime = self.realtime
-        self.eventLoop.execute { realtime.value.playerLeft(roomID: roomID, accountID: accountID) }
+        guard let index = self.state.withLockedValue({ $0.roomShard[roomID] }) else { return }
+        let shard = self.shards[index].shard
+        self.shards[index].eventLoop.execute { shard.value.playerLeft(roomID: roomID, accountID: accountID) }
     }
 
     func receivedRealtimeFrame(_ packet: ByteBuffer, from connection: ConnectionID) async {
-        let realtime = self.realtime
-        self.eventLoop.execute {
-            realtime.value.receiveOverTCP(packet, from: connection)
-            realtime.value.flush()
-        }
+        guard let sessionID = PacketHeader.peekSessionID(packet),
+              let index = self.state.withLockedValue({ $0.sessionShard[sessionID] })
+        else { return }
+        let shard = self.shards[index].shard
+        self.shards[index].eventLoop.execute { shard.value.receiveOverTCP(packet, from: connection) }
     }
 }

@@ -8,8 +8,10 @@ import NetcodeStore
 /// One running match: the authoritative world stepped at a fixed tick, its players' realtime sessions,
 /// and the snapshots sent to them.
 ///
-/// Confined to the realtime event loop, like everything it touches: datagrams and ticks are handled on
-/// one thread, in order, without locks.
+/// A state machine without sockets or timers: datagrams, the time and "run what is due" go in, and
+/// what to send (and what to count) comes out in a ``MatchOutput``. The shard that owns the match calls
+/// it on its event loop and carries the output out; the tick benchmark drives the same code with its own
+/// clock. A match lives on one shard, so nothing here needs a lock.
 final class MatchRunner {
     let matchID: UInt64
     let roomID: UInt32
@@ -21,14 +23,18 @@ final class MatchRunner {
     private(set) var world: World
     var slots: [PlayerSlot]
     private let startedAt = Date()
-    private let tickInterval: TimeAmount
-    private var nextTick: NIODeadline
-    private var scheduled: Scheduled<Void>?
+    private let tickNanos: UInt64
+    /// When the next tick is due, in nanoseconds of the monotonic clock the host passes in.
+    private(set) var nextTickDue: UInt64
     private(set) var finished = false
+    /// Why the match finished, once it has.
+    private(set) var finishReason: DisconnectMessage.Reason?
     private let maximumCatchUp = 5
-    unowned let server: RealtimeServer
+    private let logger: Logger
+    /// The state every player's snapshot is encoded from this tick; built once per snapshot tick.
+    private var snapshotScratch: [PlayerSnapshot] = []
 
-    init(matchID: UInt64, roomID: UInt32, roomName: String, transport: UpdateTransport, settings: MatchSettings, seed: UInt64, slots: [PlayerSlot], server: RealtimeServer) throws {
+    init(matchID: UInt64, roomID: UInt32, roomName: String, transport: UpdateTransport, settings: MatchSettings, seed: UInt64, slots: [PlayerSlot], now: UInt64, logger: Logger) throws {
         self.matchID = matchID
         self.roomID = roomID
         self.roomName = roomName
@@ -36,98 +42,83 @@ final class MatchRunner {
         self.settings = settings
         self.seed = seed
         self.slots = slots
-        self.server = server
+        self.logger = logger
         let config = settings.gameConfig(seed: seed, maxPlayers: slots.count)
         try config.validate()
         var world = World(config: config)
         for slot in slots { try world.addPlayer(slot.playerID) }
         self.world = world
         self.quantizer = Quantizer(width: Float(settings.arenaWidth), height: Float(settings.arenaHeight))
-        self.tickInterval = .nanoseconds(Int64(1_000_000_000 / settings.tickRate))
-        self.nextTick = .now() + self.tickInterval
+        self.tickNanos = UInt64(1_000_000_000 / settings.tickRate)
+        self.nextTickDue = now + self.tickNanos
     }
 
-    func start() {
-        self.schedule()
-    }
-
-    private func schedule() {
-        self.scheduled = self.server.eventLoop.assumeIsolated().scheduleTask(deadline: self.nextTick) { [weak self] in
-            self?.runDueTicks()
-        }
-    }
-
-    /// Runs every tick whose time has come (a late wake-up catches up, up to a limit), then sends one
-    /// snapshot of the newest state.
-    private func runDueTicks() {
-        let wokeAt = NIODeadline.now()
+    /// Runs every tick whose time has come (a late call catches up, up to a limit), then sends one
+    /// snapshot of the newest state. Finishes the match when the game is over or nobody is left.
+    func runDueTicks(now: UInt64, output: inout MatchOutput) {
+        guard !self.finished else { return }
         var steps = 0
-        while self.nextTick <= wokeAt, steps < self.maximumCatchUp, !self.world.isFinished {
+        while self.nextTickDue <= now, steps < self.maximumCatchUp, !self.world.isFinished {
             self.world.step()
-            self.nextTick = self.nextTick + self.tickInterval
+            self.nextTickDue += self.tickNanos
             steps += 1
         }
-        if self.nextTick <= wokeAt {
+        if self.nextTickDue <= now {
             // Too far behind to catch up: skip ahead rather than run a burst of stale ticks.
-            let behind = Int((wokeAt - self.nextTick).nanoseconds / self.tickInterval.nanoseconds) + 1
-            self.server.countSkippedTicks(behind)
-            self.nextTick = self.nextTick + .nanoseconds(self.tickInterval.nanoseconds * Int64(behind))
+            let behind = (now - self.nextTickDue) / self.tickNanos + 1
+            output.skippedTicks += behind
+            self.nextTickDue += self.tickNanos * behind
         }
-        if steps > 0 { self.afterSteps(now: UInt64(wokeAt.uptimeNanoseconds)) }
-        self.server.recordTickCost(NIODeadline.now() - wokeAt)
+        if steps > 0 { self.afterSteps(now: now, output: &output) }
         if self.world.isFinished || !self.slots.contains(where: \.connected) {
-            self.finish(reason: .matchEnded)
-        } else {
-            self.schedule()
+            self.finish(reason: .matchEnded, now: now, output: &output)
         }
     }
 
-    /// One tick's work without the scheduling: step the world once and do what follows a step. The tick
-    /// benchmark drives matches through this with its own clock.
-    func tickOnce(now: UInt64) {
+    /// One tick's work, now, whatever the schedule says: the tick benchmark drives matches through this
+    /// with its own clock.
+    func tickOnce(now: UInt64, output: inout MatchOutput) {
         self.world.step()
-        self.afterSteps(now: now)
+        self.afterSteps(now: now, output: &output)
     }
 
     /// Times out silent players and, on snapshot ticks, sends every player a snapshot.
-    private func afterSteps(now: UInt64) {
-        self.expireSilentPlayers(now: now)
+    private func afterSteps(now: UInt64, output: inout MatchOutput) {
+        self.expireSilentPlayers(now: now, output: &output)
         if Int(self.world.tick) % self.settings.snapshotInterval == 0 || self.world.isFinished {
-            self.sendSnapshots(now: now)
+            self.sendSnapshots(now: now, output: &output)
         }
     }
 
-    private func sendSnapshots(now: UInt64) {
+    private func sendSnapshots(now: UInt64, output: inout MatchOutput) {
         let state = self.snapshotState()
+        // Full snapshot size: a delta is never larger, so one reservation fits every player's packet.
+        let capacity = SnapshotCodec.headerSize + 2 + state.players.count * 8 + state.coins.count * 6
         for index in self.slots.indices where self.slots[index].connected {
             let sequence = self.slots[index].connection.nextSequence
-            let payload: ByteBuffer
+            let inputs = self.slots[index].inputs.newestSequence
+            // Header, snapshot and tag written once, in the buffer that goes out.
+            var packet = self.slots[index].connection.startPacket(type: .snapshot, payloadCapacity: capacity)
             do {
-                payload = try self.slots[index].baselines.makePayload(
-                    for: state,
-                    lastProcessedInput: self.slots[index].inputs.newestSequence,
-                    now: now,
-                    sequence: sequence
-                )
+                try self.slots[index].baselines.writePayload(for: state, lastProcessedInput: inputs, now: now, sequence: sequence, to: &packet)
+                self.slots[index].connection.finishPacket(&packet, now: now)
             } catch {
-                self.server.logger.error("snapshot could not be encoded", metadata: ["match": "\(self.matchID)", "error": "\(error)"])
+                self.logger.error("snapshot could not be encoded", metadata: ["match": "\(self.matchID)", "error": "\(error)"])
                 continue
             }
-            let packet = self.slots[index].connection.seal(type: .snapshot, payload: payload, now: now)
             self.slots[index].snapshotsSent += 1
-            self.deliver(packet, to: index)
+            self.deliver(packet, to: index, output: &output)
         }
-        self.server.flush()
     }
 
-    private func deliver(_ packet: ByteBuffer, to index: Int) {
+    private func deliver(_ packet: ByteBuffer, to index: Int, output: inout MatchOutput) {
         switch self.transport {
         case .udp:
             // Until the client's first packet we don't know its address; the snapshot is counted as
             // sent and lost, as it would be on a real network.
-            if let address = self.slots[index].address { self.server.send(packet, to: address) }
+            if let address = self.slots[index].address { output.send(packet, to: .udp(address)) }
         case .tcp:
-            self.slots[index].tcp?.send(.realtime(packet))
+            if let handle = self.slots[index].tcp { output.send(packet, to: .tcp(handle)) }
         }
     }
 
@@ -147,12 +138,12 @@ final class MatchRunner {
 
     /// An authentic-or-not packet for one of this match's sessions. `address` is nil for packets that
     /// came over the player's TCP connection.
-    func receive(_ packet: ByteBuffer, slot index: Int, from address: SocketAddress?, now: UInt64) {
+    func receive(_ packet: ByteBuffer, slot index: Int, from address: SocketAddress?, now: UInt64, output: inout MatchOutput) {
         guard self.slots[index].connected else { return }
         let newestBefore = self.slots[index].connection.newestReceivedSequence
         switch self.slots[index].connection.open(packet, now: now) {
         case .dropped(let reason):
-            self.server.countDrop(reason)
+            output.drops.record(reason)
         case .accepted(let type, let payload, let newlyAcked):
             // Follow the client to a new address (NAT rebinding) only on its newest authentic packet, so a
             // reordered or captured older one can't pull the stream elsewhere.
@@ -164,14 +155,13 @@ final class MatchRunner {
             switch type {
             case .input:
                 do {
-                    let message = try InputMessage.decode(payload)
-                    if let newest = self.slots[index].inputs.receive(message).last {
+                    if let newest = try self.slots[index].inputs.receiveNewest(payload) {
                         let command = newest.command
                         self.world.setInput(PlayerInput(moveX: command.moveX, moveY: command.moveY, buttons: command.buttons), for: self.slots[index].playerID)
                     }
                 } catch {
                     self.slots[index].connection.recordDrop(.malformedPayload)
-                    self.server.countDrop(.malformedPayload)
+                    output.drops.record(.malformedPayload)
                 }
             case .disconnect:
                 self.leave(index, reason: "sent disconnect")
@@ -191,33 +181,36 @@ final class MatchRunner {
         guard self.slots[index].connected else { return }
         self.slots[index].connected = false
         self.world.removePlayer(self.slots[index].playerID)
-        self.server.logger.info("player left the match", metadata: [
+        self.logger.info("player left the match", metadata: [
             "match": "\(self.matchID)", "player": "\(self.slots[index].account.name)", "reason": "\(reason)",
         ])
     }
 
-    private func expireSilentPlayers(now: UInt64) {
+    private func expireSilentPlayers(now: UInt64, output: inout MatchOutput) {
         let timeout = UInt64(self.settings.sessionTimeout.components.seconds) * 1_000_000_000
             + UInt64(self.settings.sessionTimeout.components.attoseconds / 1_000_000_000)
         for index in self.slots.indices where self.slots[index].connected {
             let last = self.slots[index].connection.lastReceivedAt ?? self.slots[index].joinedAt
-            if now > last, now - last > timeout { self.leave(index, reason: "timed out") }
+            if now > last, now - last > timeout {
+                // The player may still hear us (a one-way outage): say why the session ended.
+                let packet = self.slots[index].connection.seal(type: .disconnect, payload: DisconnectMessage(reason: .timedOut).encoded(), now: now)
+                self.deliver(packet, to: index, output: &output)
+                self.leave(index, reason: "timed out")
+            }
         }
     }
 
-    /// Ends the match: tells connected UDP players with a disconnect packet, hands the outcome on.
-    func finish(reason: DisconnectMessage.Reason) {
+    /// Ends the match: tells connected players with a disconnect packet. The host sees ``finished``
+    /// and hands the ``outcome()`` on.
+    func finish(reason: DisconnectMessage.Reason, now: UInt64, output: inout MatchOutput) {
         guard !self.finished else { return }
         self.finished = true
-        self.scheduled?.cancel()
-        let now = UInt64(NIODeadline.now().uptimeNanoseconds)
+        self.finishReason = reason
         for index in self.slots.indices where self.slots[index].connected {
             let packet = self.slots[index].connection.seal(type: .disconnect, payload: DisconnectMessage(reason: reason).encoded(), now: now)
-            self.deliver(packet, to: index)
+            self.deliver(packet, to: index, output: &output)
         }
-        self.server.flush()
         self.logConnectionStatistics()
-        self.server.matchFinished(self, completed: reason == .matchEnded)
     }
 
     /// One line per player with the connection's statistics, as GameNetworkingSockets reports them.
@@ -227,7 +220,7 @@ final class MatchRunner {
             let stats = slot.connection.stats
             func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
             func percent(_ value: Double?) -> String { value.map { String(format: "%.2f", $0 * 100) } ?? "-" }
-            self.server.logger.info("connection statistics", metadata: [
+            self.logger.info("connection statistics", metadata: [
                 "match": "\(self.matchID)", "player": "\(slot.account.name)",
                 "rtt_ms": "\(ms(stats.smoothedRTTMilliseconds))", "jitter_ms": "\(ms(stats.rttVariationMilliseconds))",
                 "loss_up_pct": "\(percent(stats.lossRemoteToLocal))", "loss_down_pct": "\(percent(stats.lossLocalToRemote))",

@@ -67,7 +67,7 @@ extension OpenResult {
     }
 
     var newlyAcked: [UInt64] {
-        if case .accepted(_, _, let acked) = self { return acked }
+        if case .accepted(_, _, let acked) = self { return Array(acked) }
         return []
     }
 

@@ -1,7 +1,6 @@
 import LinkEmulator
 import Logging
 import NIOCore
-import NIOEmbedded
 import NetcodeProtocol
 import Testing
 @testable import NetcodeServer
@@ -23,7 +22,6 @@ import Testing
     func play(link: LinkProfile, seconds: Double, seed: UInt64) throws -> (runner: MatchRunner, clients: [Client]) {
         var logger = Logger(label: "soak")
         logger.logLevel = .critical
-        let server = RealtimeServer(eventLoop: EmbeddedEventLoop(), logger: logger)
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
         var slots: [PlayerSlot] = []
         var clients: [Client] = []
@@ -38,10 +36,9 @@ import Testing
                 down: LinkModel(profile: link.downstream, seed: seed &+ UInt64(index) &* 2 &+ 1)
             ))
         }
-        var pendingDown: [(UInt32, ByteBuffer)] = []
-        server.detachedOutbound = { packet, _ in pendingDown.append((PacketHeader.peekSessionID(packet)!, packet)) }
+        var output = MatchOutput()
         let settings = MatchSettings(durationSeconds: seconds, sessionTimeout: .seconds(30), seed: seed)
-        let runner = try MatchRunner(matchID: 1, roomID: 1, roomName: "soak", transport: .udp, settings: settings, seed: seed, slots: slots, server: server)
+        let runner = try MatchRunner(matchID: 1, roomID: 1, roomName: "soak", transport: .udp, settings: settings, seed: seed, slots: slots, now: 0, logger: logger)
 
         let tick = Duration.nanoseconds(1_000_000_000 / 30)
         var now = Duration.seconds(1)
@@ -57,16 +54,16 @@ import Testing
                 let packet = clients[index].connection.seal(type: .input, payload: clients[index].history.message()!.encoded(), now: nanos(now))
                 for due in clients[index].up.submit(size: packet.readableBytes + 28, at: now).deliveryTimes { clients[index].toServer.push(packet, due: due) }
                 for packet in clients[index].toServer.popDue(now: now) {
-                    runner.receive(packet, slot: index, from: address, now: nanos(now))
+                    runner.receive(packet, slot: index, from: address, now: nanos(now), output: &output)
                 }
             }
-            if ticksRun < totalTicks { runner.tickOnce(now: nanos(now)) }
+            if ticksRun < totalTicks { runner.tickOnce(now: nanos(now), output: &output) }
             ticksRun += 1
-            for (session, packet) in pendingDown {
-                let index = Int(session) - 100
+            for packet in output.packets.map(\.bytes) {
+                let index = Int(PacketHeader.peekSessionID(packet)!) - 100
                 for due in clients[index].down.submit(size: packet.readableBytes + 28, at: now).deliveryTimes { clients[index].toClient.push(packet, due: due) }
             }
-            pendingDown.removeAll()
+            output.reset()
             for index in clients.indices {
                 for packet in clients[index].toClient.popDue(now: now) {
                     if case .accepted(.snapshot, let payload, _) = clients[index].connection.open(packet, now: nanos(now)),

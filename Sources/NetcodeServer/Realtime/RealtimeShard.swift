@@ -1,0 +1,278 @@
+import Histogram
+import Logging
+import NIOCore
+import NetcodeProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One realtime shard: an event loop, its own UDP socket (its own port), and the matches placed on it.
+/// The server runs one per core; a match lives on one shard for its whole life, so its ticks and its
+/// datagrams are handled on one thread, in order, without locks.
+///
+/// The shard is the thin driver of ``MatchRunner``: it routes each datagram to its session, wakes each
+/// match when its tick is due, and carries the ``MatchOutput`` out to the socket (or to a lobby
+/// connection for tcp matches). A datagram that fails any check is dropped and counted; nothing is ever
+/// sent in answer to a packet that did not authenticate.
+final class RealtimeShard: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    let index: Int
+    let eventLoop: any EventLoop
+    let logger: Logger
+    private var context: ChannelHandlerContext?
+    private var matches: [UInt64: MatchRunner] = [:]
+    private var timers: [UInt64: Scheduled<Void>] = [:]
+    private var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
+    private var output = MatchOutput()
+    private var pendingFlush = false
+    /// Called on the shard's loop when a match ends, with whether it ran to its end and its sessions.
+    var onMatchFinished: ((MatchOutcome, _ completed: Bool, _ sessions: [UInt32]) -> Void)?
+
+    private(set) var counters = RealtimeCounters()
+    private(set) var tickCost = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    /// How late each match's tick woke up after its due time, in nanoseconds.
+    private(set) var tickLateness = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    /// What ``measureLoad()`` last found.
+    private(set) var load = ShardLoad()
+    private var lastLoadSample: (wall: UInt64, cpu: UInt64)?
+
+    init(index: Int, eventLoop: any EventLoop, logger: Logger) {
+        self.index = index
+        self.eventLoop = eventLoop
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    var matchCount: Int { self.matches.count }
+    var sessionCount: Int { self.sessions.count }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = self.unwrapInboundIn(data)
+        self.counters.datagramsReceived += 1
+        self.counters.bytesReceived += UInt64(envelope.data.readableBytes)
+        self.route(envelope.data, from: envelope.remoteAddress)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A datagram socket reports errors (e.g. ICMP port unreachable) per packet; they never end it.
+        self.counters.socketErrors += 1
+        self.logger.debug("realtime socket error", metadata: ["error": "\(error)"])
+    }
+
+    /// A realtime packet that arrived in a `realtime` frame on lobby connection `connection`.
+    func receiveOverTCP(_ packet: ByteBuffer, from connection: ConnectionID) {
+        self.counters.framesReceived += 1
+        guard let sessionID = PacketHeader.peekSessionID(packet), let route = self.sessions[sessionID],
+              route.match.slots[route.slot].tcp?.connectionID == connection
+        else {
+            self.counters.drops.record(.unknownSession)
+            return
+        }
+        route.match.receive(packet, slot: route.slot, from: nil, now: Self.now(), output: &self.output)
+        self.carryOut(route.match)
+        self.flush()
+    }
+
+    private func route(_ datagram: ByteBuffer, from address: SocketAddress) {
+        guard datagram.readableBytes <= RealtimePacket.maxPacketSize else {
+            self.counters.drops.record(.oversized)
+            return
+        }
+        guard let sessionID = PacketHeader.peekSessionID(datagram) else {
+            self.counters.drops.record(.truncated)
+            return
+        }
+        guard let route = self.sessions[sessionID], route.match.transport == .udp else {
+            self.counters.drops.record(.unknownSession)
+            return
+        }
+        route.match.receive(datagram, slot: route.slot, from: address, now: Self.now(), output: &self.output)
+        self.carryOut(route.match)
+    }
+
+    static func now() -> UInt64 { UInt64(NIODeadline.now().uptimeNanoseconds) }
+
+    /// Sends what the match asked for, counts its drops, and retires it if it finished.
+    private func carryOut(_ match: MatchRunner) {
+        for packet in self.output.packets {
+            switch packet.destination {
+            case .udp(let address):
+                self.counters.datagramsSent += 1
+                self.counters.bytesSent += UInt64(packet.bytes.readableBytes)
+                if let context = self.context {
+                    context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: packet.bytes)), promise: nil)
+                    self.pendingFlush = true
+                }
+            case .tcp(let handle):
+                self.counters.framesSent += 1
+                self.counters.bytesSent += UInt64(packet.bytes.readableBytes)
+                if !handle.send(.realtime(packet.bytes)) { self.counters.framesDroppedSlowReader += 1 }
+            }
+        }
+        if self.output.drops.total > 0 {
+            for reason in DropReason.allCases where self.output.drops[reason] > 0 {
+                self.counters.drops[reason] += self.output.drops[reason]
+            }
+        }
+        self.counters.skippedTicks += self.output.skippedTicks
+        self.output.reset()
+        if match.finished { self.retire(match) }
+    }
+
+    func flush() {
+        guard self.pendingFlush, let context = self.context else { return }
+        self.pendingFlush = false
+        context.flush()
+    }
+
+    /// Places a match on this shard and starts its clock.
+    func add(_ match: MatchRunner) {
+        self.matches[match.matchID] = match
+        for (index, slot) in match.slots.enumerated() {
+            self.sessions[slot.sessionID] = (match, index)
+        }
+        self.schedule(match)
+    }
+
+    private func schedule(_ match: MatchRunner) {
+        let due = NIODeadline.uptimeNanoseconds(match.nextTickDue)
+        self.timers[match.matchID] = self.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [weak self, weak match] in
+            guard let self, let match else { return }
+            self.runTicks(of: match)
+        }
+    }
+
+    private func runTicks(of match: MatchRunner) {
+        let woke = Self.now()
+        if woke > match.nextTickDue { _ = self.tickLateness.record(woke - match.nextTickDue) }
+        match.runDueTicks(now: woke, output: &self.output)
+        self.carryOut(match)
+        self.flush()
+        _ = self.tickCost.record(Self.now() - woke)
+        if !match.finished { self.schedule(match) }
+    }
+
+    func isSessionInUse(_ sessionID: UInt32) -> Bool {
+        self.sessions[sessionID] != nil
+    }
+
+    func playerLeft(roomID: UInt32, accountID: UInt64) {
+        for match in self.matches.values where match.roomID == roomID {
+            match.leave(accountID: accountID)
+        }
+    }
+
+    private func retire(_ match: MatchRunner) {
+        guard self.matches.removeValue(forKey: match.matchID) != nil else { return }
+        self.timers.removeValue(forKey: match.matchID)?.cancel()
+        for slot in match.slots { self.sessions[slot.sessionID] = nil }
+        self.onMatchFinished?(match.outcome(), match.finishReason == .matchEnded, match.slots.map(\.sessionID))
+    }
+
+    /// Ends every match without recording it (the server is shutting down).
+    func abandonAll() {
+        let now = Self.now()
+        for match in Array(self.matches.values) {
+            match.finish(reason: .serverShutdown, now: now, output: &self.output)
+            self.carryOut(match)
+        }
+        self.flush()
+    }
+
+    /// Samples how busy the shard's thread was since the last call (its CPU time over the wall time,
+    /// read from the kernel for this thread) and how late its ticks woke. Call on the shard's loop,
+    /// about once a second.
+    @discardableResult
+    func measureLoad(tickNanos: UInt64) -> ShardLoad {
+        let wall = Self.now()
+        let cpu = Self.threadCPUNanos()
+        if let last = self.lastLoadSample, wall > last.wall {
+            self.load.busy = Double(cpu &- last.cpu) / Double(wall - last.wall)
+        }
+        self.lastLoadSample = (wall, cpu)
+        self.load.lateP99Nanos = self.tickLateness.totalCount > 0 ? self.tickLateness.valueAtPercentile(99) : 0
+        self.load.tickNanos = tickNanos
+        self.load.players = self.sessions.count
+        self.load.matches = self.matches.count
+        self.tickLateness.reset()
+        return self.load
+    }
+
+    static func threadCPUNanos() -> UInt64 {
+        #if canImport(Glibc)
+        var spec = timespec()
+        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec) == 0 else { return 0 }
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+        #else
+        return 0
+        #endif
+    }
+
+    /// Takes the tick-cost histogram gathered since the last call.
+    func takeTickCost() -> Histogram<UInt64> {
+        defer { self.tickCost.reset() }
+        return self.tickCost
+    }
+}
+
+/// How loaded a shard is, as last measured.
+struct ShardLoad: Sendable {
+    /// Share of wall time the shard's thread spent on the CPU (0...1).
+    var busy: Double = 0
+    /// 99th percentile of how late ticks woke, in nanoseconds.
+    var lateP99Nanos: UInt64 = 0
+    var tickNanos: UInt64 = 33_333_333
+    var players = 0
+    var matches = 0
+
+    /// Over its tick budget: the thread is busier than `budget` allows, or ticks wake more than half a
+    /// tick late (the thread is starved of CPU even if it is not busy itself).
+    func isOverBudget(_ budget: Double) -> Bool {
+        self.busy > budget || self.lateP99Nanos > self.tickNanos / 2
+    }
+}
+
+/// Totals of a realtime shard since the server started.
+struct RealtimeCounters: Sendable {
+    var datagramsReceived: UInt64 = 0
+    var datagramsSent: UInt64 = 0
+    var bytesReceived: UInt64 = 0
+    var bytesSent: UInt64 = 0
+    var framesReceived: UInt64 = 0
+    var framesSent: UInt64 = 0
+    /// Realtime frames a tcp match could not queue because the client reads too slowly.
+    var framesDroppedSlowReader: UInt64 = 0
+    var socketErrors: UInt64 = 0
+    /// Ticks matches skipped because their loop fell more than a few ticks behind.
+    var skippedTicks: UInt64 = 0
+    var drops = DropCounters()
+
+    static func + (lhs: Self, rhs: Self) -> Self {
+        var sum = lhs
+        sum.datagramsReceived += rhs.datagramsReceived
+        sum.datagramsSent += rhs.datagramsSent
+        sum.bytesReceived += rhs.bytesReceived
+        sum.bytesSent += rhs.bytesSent
+        sum.framesReceived += rhs.framesReceived
+        sum.framesSent += rhs.framesSent
+        sum.framesDroppedSlowReader += rhs.framesDroppedSlowReader
+        sum.socketErrors += rhs.socketErrors
+        sum.skippedTicks += rhs.skippedTicks
+        for reason in DropReason.allCases { sum.drops[reason] += rhs.drops[reason] }
+        return sum
+    }
+}
