@@ -5,6 +5,15 @@ import NetcodeServer
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Benchmarks: the tick cost without sockets, and capacity with real processes and sockets.",
+        subcommands: [BenchTickCommand.self, CapacityCommand.self, EchoServerCommand.self],
+        defaultSubcommand: BenchTickCommand.self
+    )
+}
+
+struct BenchTickCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tick",
         abstract: "Measure the server's tick cost and snapshot bandwidth on the real code path, without sockets.",
         discussion: "Runs every match's tick (inputs authenticated and applied, world stepped, snapshots delta-encoded and sealed) for a range of players per match, and prints tick cost percentiles and bits per second per player. Build with -c release for figures worth comparing."
     )

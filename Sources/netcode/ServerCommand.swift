@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import NetcodeProtocol
 import NetcodeServer
@@ -50,6 +51,12 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup var match: MatchOptions
 
+    @Option(help: "Realtime shards: event loops with their own UDP socket on --udp-port + i, matches spread over them (default: one per core).")
+    var shards: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Share of a core (0.1-1) a shard may be busy before it takes no new matches; past it on every shard, rooms wait and are told why.")
+    var tickBudget: Double = 0.85
+
     @OptionGroup(title: "Network impairment (UDP, in process)") var impairment: ImpairmentOptions
 
     func run() async throws {
@@ -70,7 +77,9 @@ struct ServerCommand: AsyncParsableCommand {
             lobbyLimits: .init(minimumPlayersToStart: self.minPlayers),
             match: self.match.settings,
             impairment: try self.impairment.link(),
-            impairmentSeed: self.impairment.impairSeed
+            impairmentSeed: self.impairment.impairSeed,
+            realtimeShards: self.shards,
+            tickBudget: self.tickBudget
         )
         let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
         let server = try GameServer(configuration: configuration, database: database, logger: logger)
@@ -93,6 +102,11 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard self.passwordIterations >= 1 else { throw ValidationError("--password-iterations must be at least 1") }
         guard self.minPlayers >= 1 else { throw ValidationError("--min-players must be at least 1") }
+        guard (1...64).contains(self.shards) else { throw ValidationError("--shards must be between 1 and 64") }
+        guard self.udpPort == 0 || self.udpPort + self.shards - 1 <= 65535 else {
+            throw ValidationError("--udp-port \(self.udpPort) leaves no room for \(self.shards) shard ports")
+        }
+        guard (0.1...1).contains(self.tickBudget) else { throw ValidationError("--tick-budget must be between 0.1 and 1") }
         do { try self.match.settings.validate() } catch { throw ValidationError("\(error)") }
     }
 }

@@ -92,15 +92,24 @@ final class MatchDirector: MatchHosting, Sendable {
     /// tick budget.
     private func place(players: Int) throws -> Int {
         try self.state.withLockedValue { state in
-            var best: Int?
-            for index in self.shards.indices where !state.loads[index].isOverBudget(self.tickBudget) {
-                let load = state.loads[index].players + state.placedSince[index]
-                if best.map({ load < state.loads[$0].players + state.placedSince[$0] }) ?? true { best = index }
+            guard let best = Self.choose(loads: state.loads, placedSince: state.placedSince, budget: self.tickBudget) else {
+                throw PlacementError.overloaded(shards: self.shards.count, budget: self.tickBudget)
             }
-            guard let best else { throw PlacementError.overloaded(shards: self.shards.count, budget: self.tickBudget) }
             state.placedSince[best] += players
             return best
         }
+    }
+
+    /// The shard for a new match: among shards within `budget`, the one with the fewest players
+    /// (measured, plus those placed since the measurement); the lowest index on a tie. `nil` when every
+    /// shard is over its budget.
+    static func choose(loads: [ShardLoad], placedSince: [Int], budget: Double) -> Int? {
+        var best: Int?
+        for index in loads.indices where !loads[index].isOverBudget(budget) {
+            let load = loads[index].players + placedSince[index]
+            if best.map({ load < loads[$0].players + placedSince[$0] }) ?? true { best = index }
+        }
+        return best
     }
 
     /// Takes a new load measurement of every shard (the server's status loop calls this each second).

@@ -1,0 +1,228 @@
+import Foundation
+import NetcodeServer
+
+/// What one step of a capacity run measured, over its steady window (every bot in a match).
+struct CapacityStepResult: Codable {
+    var bots: Int
+    var windowSeconds: Double
+    var serverCores: Double
+    var swarmCores: Double
+    var datagramsPerSecond: Double
+    var serverMicrosPerDatagram: Double
+    var echoFloorMicrosPerDatagram: Double?
+    var ratioToFloor: Double?
+    var serverReceiveBufferDrops: UInt64
+    var allReceiveBufferDrops: UInt64
+    var serverRSSBytesPerPlayer: Double?
+    var downstreamKbitPerPlayer: Double?
+    var snapshotLatencyP50Ms: Double?
+    var snapshotLatencyP99Ms: Double?
+    var snapshotLatencyMaxMs: Double?
+    var inputAckP99Ms: Double?
+    var stallsPerMinute: Double?
+    var delivery: Double?
+    var serverTicksMissed: Int?
+    var generatorLimited: Bool
+    var generatorLateFrameRatio: Double?
+    var generatorLagP99Ms: Double?
+    var loginP99Ms: Double?
+    var botsFailed: Int?
+    var matchesPlayed: Int?
+    var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case bots, windowSeconds = "window_s", serverCores = "server_cores", swarmCores = "swarm_cores"
+        case datagramsPerSecond = "datagrams_per_s", serverMicrosPerDatagram = "server_us_per_datagram"
+        case echoFloorMicrosPerDatagram = "echo_floor_us_per_datagram", ratioToFloor = "ratio_to_floor"
+        case serverReceiveBufferDrops = "server_rcvbuf_drops", allReceiveBufferDrops = "all_rcvbuf_drops"
+        case serverRSSBytesPerPlayer = "server_rss_bytes_per_player", downstreamKbitPerPlayer = "downstream_kbit_per_player"
+        case snapshotLatencyP50Ms = "snapshot_latency_p50_ms", snapshotLatencyP99Ms = "snapshot_latency_p99_ms"
+        case snapshotLatencyMaxMs = "snapshot_latency_max_ms", inputAckP99Ms = "input_ack_p99_ms"
+        case stallsPerMinute = "stalls_per_min", delivery, serverTicksMissed = "server_ticks_missed"
+        case generatorLimited = "generator_limited", generatorLateFrameRatio = "generator_late_frame_ratio"
+        case generatorLagP99Ms = "generator_lag_p99_ms", loginP99Ms = "login_p99_ms", botsFailed = "bots_failed"
+        case matchesPlayed = "matches", notes
+    }
+}
+
+/// Runs one step: a server process, then a swarm process against it; watches the kernel's figures
+/// each second and keeps those of the steady window; then the echo floor at the same datagram rate.
+struct CapacityStep {
+    var executable: String
+    var bots: Int
+    var roomSize: Int
+    var ramp: Double
+    var matchSeconds: Double
+    var tickRate: Int
+    var shards: Int
+    var tcpPort: Int
+    var udpPort: Int
+    var echoPort: Int
+    var folder: URL
+    var progress: (String) -> Void
+
+    func run() async throws -> CapacityStepResult {
+        let database = self.folder.appendingPathComponent("capacity-\(self.bots).sqlite").path
+        let server = try ChildProcess(self.executable, [
+            "server", "--tcp-port", "\(self.tcpPort)", "--udp-port", "\(self.udpPort)", "--db", database,
+            "--password-iterations", "1000", "--match-duration", "\(self.matchSeconds)", "--tick-rate", "\(self.tickRate)",
+            "--shards", "\(self.shards)", "--max-connections", "\(max(self.bots * 2, 4096))", "--log-level", "warning",
+        ], output: self.folder.appendingPathComponent("server-\(self.bots).log"))
+        defer { server.terminate() }
+        try await Self.waitForListener(port: self.tcpPort, process: server)
+        let idleRSS = ProcessFigures.residentBytes(pid: server.pid)
+        let report = self.folder.appendingPathComponent("swarm-\(self.bots).json")
+        let swarm = try ChildProcess(self.executable, [
+            "bots", "--tcp-port", "\(self.tcpPort)", "--count", "\(self.bots)", "--ramp", "\(self.ramp)",
+            "--room-size", "\(self.roomSize)", "--matches", "1", "--json", report.path,
+        ], output: self.folder.appendingPathComponent("swarm-\(self.bots).log"))
+        defer { swarm.terminate() }
+
+        let ports = Set((0..<self.shards).map { self.udpPort + $0 })
+        func read() -> Reading {
+            Reading(
+                wall: ContinuousClock.now,
+                serverCPU: ProcessFigures.cpuSeconds(pid: server.pid) ?? 0,
+                swarmCPU: ProcessFigures.cpuSeconds(pid: swarm.pid) ?? 0,
+                udp: ProcessFigures.udpCounters(),
+                serverDrops: SocketDropCounter.drops(ports: ports) ?? 0
+            )
+        }
+        // The steady window: from the first second every bot is in a match to the last one.
+        var windowStart: Reading?
+        var windowEnd: Reading?
+        var steadyRSS: UInt64?
+        var previous = read()
+        let began = ContinuousClock.now
+        let limit = Duration.seconds(Double(self.bots) / self.ramp + self.matchSeconds * 3 + 60)
+        while swarm.isRunning {
+            try await Task.sleep(for: .seconds(1))
+            let now = read()
+            let inMatch = swarm.lastLine(containing: "in match").flatMap(Self.inMatch) ?? 0
+            let seconds = Self.seconds(now.wall - previous.wall)
+            let line = String(
+                format: "[%5.0fs] %d bots: in match %d  server %.2f cores  swarm %.2f cores  %.0f datagrams/s  rcvbuf drops %d%@",
+                Self.seconds(now.wall - began), self.bots, inMatch,
+                (now.serverCPU - previous.serverCPU) / seconds, (now.swarmCPU - previous.swarmCPU) / seconds,
+                Double(now.delta("InDatagrams", since: previous)) / seconds, now.delta("RcvbufErrors", since: previous),
+                windowStart != nil && windowEnd == nil ? "  (steady)" : ""
+            )
+            self.progress(line)
+            if inMatch >= self.bots {
+                if windowStart == nil { windowStart = now } else { windowEnd = now }
+                steadyRSS = ProcessFigures.residentBytes(pid: server.pid)
+            }
+            previous = now
+            if ContinuousClock.now - began > limit {
+                self.progress("step took longer than \(limit); stopping the swarm")
+                swarm.terminate()
+            }
+        }
+        let json = (try? Data(contentsOf: report)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+        var notes: [String] = []
+        guard let start = windowStart, let end = windowEnd else {
+            notes.append("no steady window: the bots were never all in a match at once (see swarm-\(self.bots).log)")
+            return self.result(window: nil, json: json, idleRSS: idleRSS, steadyRSS: steadyRSS, floor: nil, notes: notes)
+        }
+        server.terminate()
+        // The floor at the server's own rate: half the datagrams in, half echoed out.
+        let seconds = Self.seconds(end.wall - start.wall)
+        let handled = Double(end.delta("InDatagrams", since: start)) / seconds
+        let floor = try await self.echoFloor(rate: handled / 2)
+        return self.result(window: (start, end), json: json, idleRSS: idleRSS, steadyRSS: steadyRSS, floor: floor, notes: notes)
+    }
+
+    private func echoFloor(rate: Double) async throws -> Double? {
+        let seconds = 5.0
+        let echo = try ChildProcess(self.executable, ["bench", "echo-server", "--port", "\(self.echoPort)", "--seconds", "\(seconds + 3)"],
+                                    output: self.folder.appendingPathComponent("echo-\(self.bots).log"))
+        defer { echo.terminate() }
+        try await Task.sleep(for: .milliseconds(300))
+        let before = (ProcessFigures.cpuSeconds(pid: echo.pid) ?? 0, ProcessFigures.udpCounters())
+        let port = self.echoPort
+        let returned = await Task.detached {
+            EchoFloor.drive(port: port, rate: rate, size: 64, sockets: 64, seconds: seconds)
+        }.value
+        let after = (ProcessFigures.cpuSeconds(pid: echo.pid) ?? 0, ProcessFigures.udpCounters())
+        let datagrams = Double((after.1["InDatagrams"] ?? 0) &- (before.1["InDatagrams"] ?? 0))
+        guard returned > 0, datagrams > 0 else { return nil }
+        return (after.0 - before.0) * 1e6 / datagrams
+    }
+
+    private func result(window: (Reading, Reading)?, json: [String: Any], idleRSS: UInt64?, steadyRSS: UInt64?, floor: Double?, notes: [String]) -> CapacityStepResult {
+        var notes = notes
+        func number(_ path: String...) -> Double? {
+            var node: Any? = json
+            for key in path { node = (node as? [String: Any])?[key] }
+            return (node as? NSNumber)?.doubleValue
+        }
+        let generator = json["generator"] as? [String: Any]
+        let limited = (generator?["limited"] as? Bool) ?? false
+        var result = CapacityStepResult(
+            bots: self.bots, windowSeconds: 0, serverCores: 0, swarmCores: 0, datagramsPerSecond: 0,
+            serverMicrosPerDatagram: 0, echoFloorMicrosPerDatagram: floor, ratioToFloor: nil,
+            serverReceiveBufferDrops: 0, allReceiveBufferDrops: 0, serverRSSBytesPerPlayer: nil,
+            downstreamKbitPerPlayer: nil,
+            snapshotLatencyP50Ms: number("snapshot_latency_ms", "p50"), snapshotLatencyP99Ms: number("snapshot_latency_ms", "p99"),
+            snapshotLatencyMaxMs: number("snapshot_latency_ms", "max"), inputAckP99Ms: number("input_ack_ms", "p99"),
+            stallsPerMinute: number("stalls", "per_minute"), delivery: number("delivery_ratio"),
+            serverTicksMissed: number("server_ticks_missed").map { Int($0) },
+            generatorLimited: limited, generatorLateFrameRatio: number("generator", "late_frame_ratio"),
+            generatorLagP99Ms: number("generator", "frame_lag_p99_ms"), loginP99Ms: number("login_ms", "p99"),
+            botsFailed: number("bots", "failed").map { Int($0) }, matchesPlayed: number("matches").map { Int($0) },
+            notes: []
+        )
+        if let received = number("per_bot", "received_bytes_per_second") {
+            // Realtime bytes above UDP, plus 28 bytes of IPv4 and UDP headers per snapshot datagram.
+            result.downstreamKbitPerPlayer = (received + 28 * Double(self.tickRate)) * 8 / 1000
+        }
+        if let (start, end) = window {
+            let seconds = Self.seconds(end.wall - start.wall)
+            result.windowSeconds = seconds
+            result.serverCores = (end.serverCPU - start.serverCPU) / seconds
+            result.swarmCores = (end.swarmCPU - start.swarmCPU) / seconds
+            // On loopback every datagram is delivered once, and each one is to or from the server.
+            let datagrams = Double(end.delta("InDatagrams", since: start))
+            result.datagramsPerSecond = datagrams / seconds
+            result.serverMicrosPerDatagram = datagrams > 0 ? (end.serverCPU - start.serverCPU) * 1e6 / datagrams : 0
+            result.serverReceiveBufferDrops = end.serverDrops &- start.serverDrops
+            result.allReceiveBufferDrops = end.delta("RcvbufErrors", since: start)
+            if let floor, floor > 0 { result.ratioToFloor = result.serverMicrosPerDatagram / floor }
+        }
+        if let idleRSS, let steadyRSS, steadyRSS > idleRSS {
+            result.serverRSSBytesPerPlayer = Double(steadyRSS - idleRSS) / Double(self.bots)
+        }
+        if limited {
+            notes.append("the load generator was the limit: its loops ran late, so latency includes the swarm's own delay")
+        }
+        if result.swarmCores > result.serverCores, result.swarmCores > 0.9 {
+            notes.append("the swarm used more CPU than the server")
+        }
+        result.notes = notes
+        return result
+    }
+
+    static func inMatch(_ line: String) -> Int? {
+        guard let range = line.range(of: "in match ") else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Waits until the server accepts TCP connections on `port` (or exits).
+    static func waitForListener(port: Int, process: ChildProcess) async throws {
+        for _ in 0..<300 {
+            guard process.isRunning else { throw CapacityError("the server exited at start; see its log") }
+            if TCPProbe.canConnect(port: port) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CapacityError("the server did not listen on port \(port) within 30 s")
+    }
+}
+
+struct CapacityError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

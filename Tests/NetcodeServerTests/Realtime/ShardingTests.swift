@@ -1,0 +1,73 @@
+import NIOCore
+import NetcodeClient
+import NetcodeProtocol
+import NetcodeStore
+import Testing
+@testable import NetcodeServer
+
+/// The realtime side as shards: matches spread over event loops with their own UDP ports, each one
+/// played and stored as before; placement refuses shards over their tick budget.
+@Suite struct ShardingTests {
+    @Test("two matches go to two shards, each on its own UDP port, and both are played and stored")
+    func matchesSpreadOverShards() async throws {
+        let server = try await TestServer.start { configuration in
+            configuration.realtimeShards = 2
+            configuration.match.durationSeconds = 3
+        }
+        let ports = server.server.udpPorts
+        #expect(ports.count == 2)
+        #expect(Set(ports).count == 2, "each shard binds its own port")
+
+        let first = try await server.twoPlayerMatch(transport: .udp, roomName: "one")
+        let firstClients = try await first.play()
+        let second = try await TwoPlayerMatch.start(alice: try await server.player("carol"), bob: try await server.player("dave"), transport: .udp, roomName: "two")
+        let secondClients = try await second.play()
+        #expect(first.startA.udpPort == first.startB.udpPort, "a match lives on one shard")
+        #expect(first.startA.udpPort != second.startA.udpPort, "the second match goes to the emptier shard")
+        #expect(Set([Int(first.startA.udpPort), Int(second.startA.udpPort)]) == Set(ports))
+
+        var matchIDs: [UInt64] = []
+        for (match, (a, b)) in [(first, firstClients), (second, secondClients)] {
+            let (matchID, standings) = try await match.alice.expect("matchEnded", timeout: .seconds(20)) { if case .matchEnded(let id, let standings) = $0 { (id, standings) } else { nil } }
+            #expect(standings.count == 2, "the result was stored before it was announced")
+            a.end(.matchEnded)
+            b.end(.matchEnded)
+            let (_, experience) = try await a.finished()
+            #expect(experience.snapshotsReceived > 10, "snapshots came from the match's shard port")
+            _ = try await b.finished()
+            matchIDs.append(matchID)
+        }
+        for id in matchIDs {
+            let stored = try await server.database.match(id: Int64(id))
+            #expect(stored?.players.count == 2)
+        }
+        try await server.stop()
+    }
+
+    @Test("placement picks the emptiest shard within budget and none when all are over it")
+    func placement() {
+        func load(players: Int, busy: Double, lateMs: UInt64 = 0) -> ShardLoad {
+            ShardLoad(busy: busy, lateP99Nanos: lateMs * 1_000_000, tickNanos: 33_333_333, players: players, matches: players / 10)
+        }
+        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3), load(players: 20, busy: 0.2)], placedSince: [0, 0], budget: 0.85) == 1)
+        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3), load(players: 20, busy: 0.2)], placedSince: [0, 40], budget: 0.85) == 0,
+                "players placed since the last measurement count")
+        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3), load(players: 20, busy: 0.9)], placedSince: [0, 0], budget: 0.85) == 0,
+                "a busy shard takes no new match")
+        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3, lateMs: 20), load(players: 20, busy: 0.2)], placedSince: [0, 0], budget: 0.85) == 1)
+        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3, lateMs: 20), load(players: 20, busy: 0.95)], placedSince: [0, 0], budget: 0.85) == nil,
+                "every shard over budget: nowhere to place")
+    }
+
+    @Test("the kernel's per-socket drop column is summed for our ports only")
+    func kernelDrops() {
+        let table = """
+           sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+          101: 0100007F:1E62 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 1001 2 0000000000000000 12
+          102: 0100007F:1E63 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 1002 2 0000000000000000 30
+          103: 0100007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 1003 2 0000000000000000 999
+        """
+        #expect(SocketDropCounter.parse(table, ports: [0x1E62, 0x1E63]) == 42)
+        #expect(SocketDropCounter.parse(table, ports: [7]) == 0)
+    }
+}
