@@ -132,6 +132,12 @@ struct Bot {
                 }
             case .matchStarting(let matchStart)?:
                 start = matchStart
+            case .error(.serverBusy, _)?:
+                // The server refused to overload itself: the room waits for capacity (or reopens).
+                self.metrics.error("server busy: match waited for capacity")
+            case .matchEnded(0, _)?:
+                // The room reopened without a match (the wait for capacity was given up): ready again.
+                ready = false
             case .error(let code, _)?:
                 throw Failure.step("lobby error \(code)")
             case .goingAway?:

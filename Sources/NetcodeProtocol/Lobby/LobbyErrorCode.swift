@@ -25,4 +25,7 @@ public enum LobbyErrorCode: UInt16, Sendable, Hashable, CaseIterable {
     case internalError = 22
     case slowConsumer = 23
     case notInMatch = 24
+    /// Every realtime shard is over its tick budget: the room's match waits and starts when capacity
+    /// frees up. The connection stays open.
+    case serverBusy = 25
 }

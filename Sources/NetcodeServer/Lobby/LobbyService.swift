@@ -125,24 +125,56 @@ public actor LobbyService {
         }
     }
 
+    /// How long a ready room waits for realtime capacity before it is opened again.
+    static let maximumCapacityWait = Duration.seconds(60)
+
     private func launch(_ launch: MatchLaunch) async {
         guard let host = self.matchHost else {
             self.logger.error("a room is ready but this server runs no matches", metadata: ["room": "\(launch.roomID)"])
             self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
             return
         }
-        do {
-            let starts = try await host.startMatch(launch)
-            for player in launch.players {
-                guard let start = starts[player.account.id], let handle = self.connections[player.connection] else { continue }
-                handle.send(.matchStarting(start))
+        var told = false
+        let began = ContinuousClock.now
+        while true {
+            do {
+                let starts = try await host.startMatch(launch)
+                for player in launch.players {
+                    guard let start = starts[player.account.id], let handle = self.connections[player.connection] else { continue }
+                    handle.send(.matchStarting(start))
+                }
+                return
+            } catch let error as MatchDirector.PlacementError {
+                // Overload is refused at the door: the match waits rather than slowing every running one.
+                if !told {
+                    told = true
+                    self.logger.notice("a match waits for realtime capacity", metadata: ["room": "\(launch.roomID)", "reason": "\(error)"])
+                    for player in launch.players {
+                        self.connections[player.connection]?.send(.error(code: .serverBusy, message: "the server is at capacity (\(error)); your match starts as soon as a shard frees up"))
+                    }
+                }
+                try? await Task.sleep(for: .seconds(1))
+                guard self.state.isWaitingToStart(launch) else {
+                    // A player left while the match waited: the room opens again, nothing was played.
+                    self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
+                    return
+                }
+                guard ContinuousClock.now - began < Self.maximumCapacityWait else {
+                    self.logger.notice("a waiting match was given up", metadata: ["room": "\(launch.roomID)"])
+                    for player in launch.players {
+                        self.connections[player.connection]?.send(.error(code: .serverBusy, message: "the server stayed at capacity; ready again to retry"))
+                    }
+                    self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
+                    return
+                }
+            } catch {
+                self.logger.error("could not start a match", metadata: ["room": "\(launch.roomID)", "error": "\(error)"])
+                for player in launch.players {
+                    self.connections[player.connection]?.send(.error(code: .internalError, message: "the match could not start: \(error)"))
+                }
+                self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
+                return
             }
-        } catch {
-            self.logger.error("could not start a match", metadata: ["room": "\(launch.roomID)", "error": "\(error)"])
-            for player in launch.players {
-                self.connections[player.connection]?.send(.error(code: .internalError, message: "the match could not start: \(error)"))
-            }
-            self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
         }
     }
 }

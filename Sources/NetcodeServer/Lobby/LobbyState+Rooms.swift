@@ -112,6 +112,13 @@ extension LobbyState {
         return [.startMatch(launch)] + self.broadcastState(of: room)
     }
 
+    /// Whether the room of `launch` still waits for its match: it exists, is marked in match, and holds
+    /// exactly the launch's players (nobody left while the match waited for capacity).
+    func isWaitingToStart(_ launch: MatchLaunch) -> Bool {
+        guard let room = self.rooms[launch.roomID], room.inMatch else { return false }
+        return room.members.map(\.account.id) == launch.players.map(\.account.id)
+    }
+
     func broadcastState(of room: Room) -> [Action] {
         let members = room.members.map { RoomMember(accountID: $0.account.id, name: $0.account.name, ready: $0.ready) }
         let message = ServerMessage.roomState(room.summary, members: members)

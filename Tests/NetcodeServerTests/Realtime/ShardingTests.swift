@@ -44,6 +44,33 @@ import Testing
         try await server.stop()
     }
 
+    @Test("when every shard is over budget a ready room waits, is told why, and reopens when a player leaves")
+    func overloadedServerRefusesAtTheDoor() async throws {
+        // A negative budget puts every shard over it, whatever it measures.
+        let server = try await TestServer.start { $0.tickBudget = -1 }
+        let alice = try await server.player("alice")
+        let bob = try await server.player("bob")
+        try await alice.send(.createRoom(name: "busy", maxPlayers: 2, transport: .udp))
+        let room = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
+        try await bob.send(.joinRoom(id: room.id))
+        try await alice.send(.setReady(true))
+        try await bob.send(.setReady(true))
+        let (code, message) = try await alice.expectError()
+        #expect(code == .serverBusy)
+        #expect(message.contains("capacity"))
+        #expect(try await bob.expectError().0 == .serverBusy)
+        // Nothing started: the waiting room reopens once its players change.
+        try await bob.send(.leaveRoom)
+        let matchID = try await alice.expect("matchEnded", timeout: .seconds(10)) { if case .matchEnded(let id, _) = $0 { id } else { nil } }
+        #expect(matchID == 0, "no match was played")
+        let reopened = try await alice.expect("roomState") { if case .roomState(let room, _) = $0 { room } else { nil } }
+        #expect(!reopened.inMatch)
+        #expect(try await server.database.recentMatches(limit: 10).isEmpty)
+        await alice.close()
+        await bob.close()
+        try await server.stop()
+    }
+
     @Test("placement picks the emptiest shard within budget and none when all are over it")
     func placement() {
         func load(players: Int, busy: Double, lateMs: UInt64 = 0) -> ShardLoad {
