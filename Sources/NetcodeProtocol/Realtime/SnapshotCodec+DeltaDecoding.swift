@@ -10,60 +10,102 @@ extension SnapshotCodec {
         against baseline: SnapshotState,
         from buffer: inout ByteBuffer
     ) throws(RealtimeDecodingError) -> SnapshotState {
-        var players = Dictionary(baseline.players.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // The baseline's lists are sorted by id and the body's ids are increasing, so each list is read
+        // with a cursor into the baseline and the result is one merge: no dictionaries, no sets.
+        let basePlayers = baseline.players
         guard let changedCount = buffer.readInteger(as: UInt8.self) else { throw .malformed("changed player count missing") }
-        var changedIDs = Set<UInt8>()
-        var previousID = -1
+        var changed: [PlayerSnapshot] = []
+        changed.reserveCapacity(Int(changedCount))
+        var cursor = 0
         for _ in 0..<changedCount {
-            let player = try readChangedPlayer(from: &buffer, baseline: players, previousID: previousID)
-            previousID = Int(player.id)
-            changedIDs.insert(player.id)
-            players[player.id] = player
+            let previousID = changed.last.map { Int($0.id) } ?? -1
+            let player = try readChangedPlayer(from: &buffer, previousID: previousID) { id in
+                while cursor < basePlayers.count, basePlayers[cursor].id < id { cursor += 1 }
+                return cursor < basePlayers.count && basePlayers[cursor].id == id ? basePlayers[cursor] : nil
+            }
+            changed.append(player)
         }
 
         guard let removedCount = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed player count missing") }
-        previousID = -1
+        var removed: [UInt8] = []
+        removed.reserveCapacity(Int(removedCount))
+        cursor = 0
+        var changedCursor = 0
         for _ in 0..<removedCount {
             guard let id = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed player id truncated") }
-            guard Int(id) > previousID else { throw .malformed("removed player ids not increasing") }
-            guard baseline.players.contains(where: { $0.id == id }), !changedIDs.contains(id) else {
-                throw .malformed("removed player \(id) is not in the baseline or was also changed")
-            }
-            previousID = Int(id)
-            players[id] = nil
+            guard Int(id) > (removed.last.map(Int.init) ?? -1) else { throw .malformed("removed player ids not increasing") }
+            while cursor < basePlayers.count, basePlayers[cursor].id < id { cursor += 1 }
+            while changedCursor < changed.count, changed[changedCursor].id < id { changedCursor += 1 }
+            guard cursor < basePlayers.count, basePlayers[cursor].id == id,
+                  !(changedCursor < changed.count && changed[changedCursor].id == id)
+            else { throw .malformed("removed player \(id) is not in the baseline or was also changed") }
+            removed.append(id)
         }
 
-        var coins = Dictionary(baseline.coins.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let changedCoins = try readCoins(from: &buffer, what: "changed coin")
-        for coin in changedCoins {
-            coins[coin.id] = coin
-        }
-        let changedCoinIDs = Set(changedCoins.map(\.id))
+        let baseCoins = baseline.coins
         guard let removedCoinCount = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed coin count missing") }
-        var previousCoinID = -1
+        var removedCoins: [UInt16] = []
+        removedCoins.reserveCapacity(Int(removedCoinCount))
+        cursor = 0
+        changedCursor = 0
         for _ in 0..<removedCoinCount {
             guard let id = buffer.readInteger(as: UInt16.self) else { throw .malformed("removed coin id truncated") }
-            guard Int(id) > previousCoinID else { throw .malformed("removed coin ids not increasing") }
-            guard baseline.coins.contains(where: { $0.id == id }), !changedCoinIDs.contains(id) else {
-                throw .malformed("removed coin \(id) is not in the baseline or was also changed")
-            }
-            previousCoinID = Int(id)
-            coins[id] = nil
+            guard Int(id) > (removedCoins.last.map(Int.init) ?? -1) else { throw .malformed("removed coin ids not increasing") }
+            while cursor < baseCoins.count, baseCoins[cursor].id < id { cursor += 1 }
+            while changedCursor < changedCoins.count, changedCoins[changedCursor].id < id { changedCursor += 1 }
+            guard cursor < baseCoins.count, baseCoins[cursor].id == id,
+                  !(changedCursor < changedCoins.count && changedCoins[changedCursor].id == id)
+            else { throw .malformed("removed coin \(id) is not in the baseline or was also changed") }
+            removedCoins.append(id)
         }
-        return SnapshotState(tick: tick, players: Array(players.values), coins: Array(coins.values))
+        return SnapshotState(
+            tick: tick,
+            sortedPlayers: merge(basePlayers, changed: changed, removed: removed, id: \.id),
+            sortedCoins: merge(baseCoins, changed: changedCoins, removed: removedCoins, id: \.id)
+        )
+    }
+
+    /// The baseline's entries with `changed` put in (replacing or adding) and `removed` taken out; all
+    /// three sorted by id, and so is the result.
+    private static func merge<Entry, ID: Comparable>(_ base: [Entry], changed: [Entry], removed: [ID], id: (Entry) -> ID) -> [Entry] {
+        var result: [Entry] = []
+        result.reserveCapacity(base.count + changed.count)
+        var c = 0
+        var r = 0
+        for entry in base {
+            let entryID = id(entry)
+            while c < changed.count, id(changed[c]) < entryID {
+                result.append(changed[c])
+                c += 1
+            }
+            if c < changed.count, id(changed[c]) == entryID {
+                result.append(changed[c])
+                c += 1
+                continue
+            }
+            while r < removed.count, removed[r] < entryID { r += 1 }
+            if r < removed.count, removed[r] == entryID { continue }
+            result.append(entry)
+        }
+        while c < changed.count {
+            result.append(changed[c])
+            c += 1
+        }
+        return result
     }
 
     private static func readChangedPlayer(
         from buffer: inout ByteBuffer,
-        baseline: [UInt8: PlayerSnapshot],
-        previousID: Int
+        previousID: Int,
+        baseline: (UInt8) -> PlayerSnapshot?
     ) throws(RealtimeDecodingError) -> PlayerSnapshot {
         guard let id = buffer.readInteger(as: UInt8.self), let mask = buffer.readInteger(as: UInt8.self) else {
             throw .malformed("changed player entry truncated")
         }
         guard Int(id) > previousID else { throw .malformed("changed player ids not increasing") }
         guard mask & 0xF0 == 0 else { throw .malformed("player \(id) mask has reserved bits set") }
-        let base = baseline[id]
+        let base = baseline(id)
         guard base != nil || mask == newPlayerMask else {
             throw .malformed("player \(id) is new but its entry does not carry every field")
         }

@@ -52,6 +52,15 @@ public struct SnapshotState: Sendable, Equatable {
             && zip(self.coins, self.coins.dropFirst()).allSatisfy { $0.id != $1.id }
     }
 
+    /// A state from lists already sorted by id (the delta decoder builds them by a merge).
+    init(tick: UInt32, sortedPlayers: [PlayerSnapshot], sortedCoins: [CoinSnapshot]) {
+        self.tick = tick
+        self.players = sortedPlayers
+        self.coins = sortedCoins
+        self.hasUniqueIDs = zip(sortedPlayers, sortedPlayers.dropFirst()).allSatisfy { $0.id < $1.id }
+            && zip(sortedCoins, sortedCoins.dropFirst()).allSatisfy { $0.id < $1.id }
+    }
+
     /// Whether no two players and no two coins share an id (the codec refuses states where they do).
     public let hasUniqueIDs: Bool
 }
