@@ -130,6 +130,7 @@ let package = Package(
             name: "NetcodeProtocolTests",
             dependencies: [
                 "NetcodeProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -243,7 +243,7 @@ public final class GameServer: Service, Sendable {
                     (shard.value.counters, shard.value.takeTickCost())
                 }).get() else { continue }
                 counters = counters + shardCounters
-                try? ticks.add(shardTicks)
+                ticks.add(shardTicks)
             }
             let kernelDrops = SocketDropCounter.drops(ports: Set(realtime.ports))
             let connections = await self.lobby.connectionCount

@@ -8,34 +8,46 @@ import NIOCore
 /// Mixing in the extended sequence, which never repeats, is what makes a packet replayed after the
 /// 16-bit wire sequence has wrapped fail authentication.
 struct PacketAuthenticator: Sendable {
-    /// HMAC state already keyed (inner and outer pads hashed once, at connection set-up); each packet
-    /// starts from a copy of it instead of keying again.
-    private let keyed: KeyedHMAC
+    /// SHA-256 states that have already absorbed the key XOR ipad and XOR opad blocks (HMAC's inner and
+    /// outer pads), computed once per connection. A tag continues from copies of them, through the
+    /// concrete `SHA256` API: HMAC's generic wrapper cost more than the hashing itself per packet.
+    private let keyed: KeyedPads
 
-    /// `HMAC` is a value type (its hash states are copy-on-write), but it does not declare `Sendable`.
-    /// A copy is only ever read here, never mutated in place, so sharing it is safe.
-    private struct KeyedHMAC: @unchecked Sendable {
-        let state: HMAC<SHA256>
+    /// `SHA256` is a value type (its state is copy-on-write), but it does not declare `Sendable`. The
+    /// stored states are only ever copied, never mutated in place, so sharing them is safe.
+    private struct KeyedPads: @unchecked Sendable {
+        let inner: SHA256
+        let outer: SHA256
     }
 
     init(keyBytes: [UInt8]) {
-        self.keyed = KeyedHMAC(state: HMAC<SHA256>(key: SymmetricKey(data: keyBytes)))
+        // HMAC (RFC 2104): a key longer than the block is hashed first, then zero-padded to the block.
+        var key = keyBytes.count > SHA256.blockByteCount ? Array(SHA256.hash(data: keyBytes)) : keyBytes
+        key += Array(repeating: 0, count: SHA256.blockByteCount - key.count)
+        var inner = SHA256()
+        var outer = SHA256()
+        key.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        key.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        self.keyed = KeyedPads(inner: inner, outer: outer)
     }
 
-    /// The tag over `authenticated` (the header and payload bytes) for `extendedSequence`.
-    func tag(extendedSequence: UInt64, authenticated: ByteBufferView) -> HMAC<SHA256>.MAC {
-        var hmac = self.keyed.state
-        withUnsafeBytes(of: extendedSequence.bigEndian) { hmac.update(data: $0) }
-        if authenticated.withContiguousStorageIfAvailable({ hmac.update(data: UnsafeRawBufferPointer($0)) }) == nil {
-            hmac.update(data: Array(authenticated))
+    /// The tag over `authenticated` (the header and payload bytes) for `extendedSequence`: the full
+    /// HMAC-SHA256, of which the first 16 bytes go on the wire.
+    func tag(extendedSequence: UInt64, authenticated: ByteBufferView) -> SHA256Digest {
+        var inner = self.keyed.inner
+        withUnsafeBytes(of: extendedSequence.bigEndian) { inner.update(bufferPointer: $0) }
+        if authenticated.withContiguousStorageIfAvailable({ inner.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            Array(authenticated).withUnsafeBytes { inner.update(bufferPointer: $0) }
         }
-        return hmac.finalize()
+        var outer = self.keyed.outer
+        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize()
     }
 
     /// Appends the tag over the datagram's readable bytes (its header and payload).
     func appendTag(extendedSequence: UInt64, to datagram: inout ByteBuffer) {
         let tag = self.tag(extendedSequence: extendedSequence, authenticated: datagram.readableBytesView)
-        tag.withUnsafeBytes { datagram.writeBytes(UnsafeRawBufferPointer(rebasing: $0.prefix(RealtimePacket.tagSize))) }
+        _ = tag.withUnsafeBytes { datagram.writeBytes(UnsafeRawBufferPointer(rebasing: $0.prefix(RealtimePacket.tagSize))) }
     }
 
     /// Whether `tag` is right, compared in constant time so timing reveals nothing about the expected tag.

@@ -10,10 +10,20 @@ extension RealtimeConnection {
             return []
         }
         var newlyAcked = AckedSequences()
-        for bit in stride(from: 31, through: 0, by: -1) where (ackBits >> UInt32(bit)) & 1 == 1 {
-            let distance = UInt64(bit) + 1
-            guard acked >= distance else { continue }
-            if markAcked(acked - distance) != nil { newlyAcked.insert(acked - distance) }
+        // Only bits not already known to be acked can ack anything new: in a steady stream that is one
+        // bit of the 33, so the log is touched once per packet instead of 33 times.
+        let frame = max(acked, newestAckFromPeer ?? acked)
+        let incoming = Self.shifted((UInt64(ackBits) << 1) | 1, by: frame - acked)
+        let known = newestAckFromPeer.map { Self.shifted(knownAckedMask, by: frame - $0) } ?? 0
+        var fresh = incoming & ~known
+        knownAckedMask = known | incoming
+        while fresh != 0 {
+            let age = UInt64(63 - fresh.leadingZeroBitCount)  // oldest first
+            fresh &= ~(1 << age)
+            // Bits reaching below sequence 0 name nothing; `acked` itself is handled below (RTT).
+            guard age <= frame, frame - age != acked else { continue }
+            let sequence = frame - age
+            if markAcked(sequence) != nil { newlyAcked.insert(sequence) }
         }
         if let entry = markAcked(acked) {
             newlyAcked.insert(acked)
@@ -24,6 +34,11 @@ extension RealtimeConnection {
             settle(below: acked >= 32 ? acked - 32 : 0)
         }
         return newlyAcked
+    }
+
+    /// `mask` moved `distance` sequences older (bits past 63 fall out).
+    private static func shifted(_ mask: UInt64, by distance: UInt64) -> UInt64 {
+        distance >= 64 ? 0 : mask << distance
     }
 
     private mutating func markAcked(_ sequence: UInt64) -> SentPacketLog.Entry? {

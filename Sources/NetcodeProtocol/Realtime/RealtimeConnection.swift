@@ -24,6 +24,9 @@ public struct RealtimeConnection: Sendable {
     var rtt = RTTEstimator()
     /// The newest of our sequences the peer has named in its `ack` field.
     var newestAckFromPeer: UInt64?
+    /// Which of our 64 sequences up to ``newestAckFromPeer`` the peer has already acked (bit i is
+    /// `newestAckFromPeer - i`), so a packet's ack bits are checked against the log only where new.
+    var knownAckedMask: UInt64 = 0
     /// Our sequences below this one have been settled as delivered or lost.
     var settledBelow: UInt64 = 0
 

@@ -26,86 +26,77 @@ extension SnapshotCodec {
     static let flagsBit: UInt8 = 0x08
     static let newPlayerMask: UInt8 = 0x0F
 
+    /// - Precondition: both states have at most 255 players and 255 coins (so no count overflows).
     static func writeDelta(
         _ state: SnapshotState,
         against baseline: SnapshotState,
-        to buffer: inout ByteBuffer
-    ) throws(SnapshotEncodingError) {
+        to writer: inout SnapshotWriter
+    ) {
         // Both states keep their lists sorted by id, so one merge pass finds what changed and what was
         // removed, without building dictionaries or sets (this runs once per player per snapshot).
         let players = state.players
         let basePlayers = baseline.players
-        _ = try writeCounted(to: &buffer) { buffer in
-            var written = 0
-            var b = 0
-            for player in players {
-                while b < basePlayers.count, basePlayers[b].id < player.id { b += 1 }
-                let base = b < basePlayers.count && basePlayers[b].id == player.id ? basePlayers[b] : nil
-                if base != player {
-                    writeChangedPlayer(player, base: base, to: &buffer)
-                    written += 1
-                }
-            }
-            return written
-        }
-        _ = try writeCounted(to: &buffer) { buffer in
-            var written = 0
-            var s = 0
-            for base in basePlayers {
-                while s < players.count, players[s].id < base.id { s += 1 }
-                if s < players.count, players[s].id == base.id { continue }
-                buffer.writeInteger(base.id)
+        var countAt = writer.offset
+        var written: UInt8 = 0
+        writer.write(UInt8(0))
+        var b = 0
+        for player in players {
+            while b < basePlayers.count, basePlayers[b].id < player.id { b += 1 }
+            let base = b < basePlayers.count && basePlayers[b].id == player.id ? basePlayers[b] : nil
+            if base != player {
+                writeChangedPlayer(player, base: base, to: &writer)
                 written += 1
             }
-            return written
         }
+        writer.patch(written, at: countAt)
+
+        countAt = writer.offset
+        written = 0
+        writer.write(UInt8(0))
+        var s = 0
+        for base in basePlayers {
+            while s < players.count, players[s].id < base.id { s += 1 }
+            if s < players.count, players[s].id == base.id { continue }
+            writer.write(base.id)
+            written += 1
+        }
+        writer.patch(written, at: countAt)
+
         let coins = state.coins
         let baseCoins = baseline.coins
-        _ = try writeCounted(to: &buffer) { buffer in
-            var written = 0
-            var b = 0
-            for coin in coins {
-                while b < baseCoins.count, baseCoins[b].id < coin.id { b += 1 }
-                if b < baseCoins.count, baseCoins[b] == coin { continue }
-                writeCoin(coin, to: &buffer)
-                written += 1
-            }
-            return written
+        countAt = writer.offset
+        written = 0
+        writer.write(UInt8(0))
+        b = 0
+        for coin in coins {
+            while b < baseCoins.count, baseCoins[b].id < coin.id { b += 1 }
+            if b < baseCoins.count, baseCoins[b] == coin { continue }
+            writeCoin(coin, to: &writer)
+            written += 1
         }
-        _ = try writeCounted(to: &buffer) { buffer in
-            var written = 0
-            var s = 0
-            for base in baseCoins {
-                while s < coins.count, coins[s].id < base.id { s += 1 }
-                if s < coins.count, coins[s].id == base.id { continue }
-                buffer.writeInteger(base.id)
-                written += 1
-            }
-            return written
+        writer.patch(written, at: countAt)
+
+        countAt = writer.offset
+        written = 0
+        writer.write(UInt8(0))
+        s = 0
+        for base in baseCoins {
+            while s < coins.count, coins[s].id < base.id { s += 1 }
+            if s < coins.count, coins[s].id == base.id { continue }
+            writer.write(base.id)
+            written += 1
         }
+        writer.patch(written, at: countAt)
     }
 
-    /// Writes a one-byte count, then the entries `body` writes, then patches the count in.
-    private static func writeCounted(
-        to buffer: inout ByteBuffer,
-        _ body: (inout ByteBuffer) -> Int
-    ) throws(SnapshotEncodingError) -> Int {
-        let countIndex = buffer.writerIndex
-        buffer.writeInteger(UInt8(0))
-        let written = body(&buffer)
-        guard written <= 255 else { throw .tooManyEntries(written) }
-        buffer.setInteger(UInt8(written), at: countIndex)
-        return written
-    }
-
-    private static func writeChangedPlayer(_ player: PlayerSnapshot, base: PlayerSnapshot?, to buffer: inout ByteBuffer) {
+    private static func writeChangedPlayer(_ player: PlayerSnapshot, base: PlayerSnapshot?, to buffer: inout SnapshotWriter) {
         guard let base else {
-            buffer.writeInteger(player.id)
-            buffer.writeInteger(newPlayerMask)
-            buffer.writeInteger(player.x)
-            buffer.writeInteger(player.y)
-            buffer.writeInteger(player.score)
-            buffer.writeInteger(player.flags)
+            buffer.write(player.id)
+            buffer.write(newPlayerMask)
+            buffer.write(player.x)
+            buffer.write(player.y)
+            buffer.write(player.score)
+            buffer.write(player.flags)
             return
         }
         let dx = Int16(bitPattern: player.x &- base.x)
@@ -124,25 +115,25 @@ extension SnapshotCodec {
         if player.score != base.score { mask |= scoreBit }
         if player.flags != base.flags { mask |= flagsBit }
 
-        buffer.writeInteger(player.id)
-        buffer.writeInteger(mask)
+        buffer.write(player.id)
+        buffer.write(mask)
         switch position {
         case .unchanged:
             break
         case .small:
-            buffer.writeInteger(Int8(dx))
-            buffer.writeInteger(Int8(dy))
+            buffer.write(Int8(dx))
+            buffer.write(Int8(dy))
         case .medium:
             let packedX = UInt16(bitPattern: dx) & 0x0FFF
             let packedY = UInt16(bitPattern: dy) & 0x0FFF
-            buffer.writeInteger(UInt8(packedX >> 4))
-            buffer.writeInteger(UInt8((packedX & 0x0F) << 4 | packedY >> 8))
-            buffer.writeInteger(UInt8(packedY & 0xFF))
+            buffer.write(UInt8(packedX >> 4))
+            buffer.write(UInt8((packedX & 0x0F) << 4 | packedY >> 8))
+            buffer.write(UInt8(packedY & 0xFF))
         case .absolute:
-            buffer.writeInteger(player.x)
-            buffer.writeInteger(player.y)
+            buffer.write(player.x)
+            buffer.write(player.y)
         }
-        if mask & scoreBit != 0 { buffer.writeInteger(player.score) }
-        if mask & flagsBit != 0 { buffer.writeInteger(player.flags) }
+        if mask & scoreBit != 0 { buffer.write(player.score) }
+        if mask & flagsBit != 0 { buffer.write(player.flags) }
     }
 }

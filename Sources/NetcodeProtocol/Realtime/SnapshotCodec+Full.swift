@@ -7,18 +7,18 @@ import NIOCore
 /// ```
 /// Entries are in increasing id order; a decoder rejects repeated or unordered ids.
 extension SnapshotCodec {
-    static func writeFull(_ state: SnapshotState, to buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(state.players.count))
+    static func writeFull(_ state: SnapshotState, to writer: inout SnapshotWriter) {
+        writer.write(UInt8(state.players.count))
         for player in state.players {
-            buffer.writeInteger(player.id)
-            buffer.writeInteger(player.x)
-            buffer.writeInteger(player.y)
-            buffer.writeInteger(player.score)
-            buffer.writeInteger(player.flags)
+            writer.write(player.id)
+            writer.write(player.x)
+            writer.write(player.y)
+            writer.write(player.score)
+            writer.write(player.flags)
         }
-        buffer.writeInteger(UInt8(state.coins.count))
+        writer.write(UInt8(state.coins.count))
         for coin in state.coins {
-            writeCoin(coin, to: &buffer)
+            writeCoin(coin, to: &writer)
         }
     }
 
@@ -41,10 +41,10 @@ extension SnapshotCodec {
         return SnapshotState(tick: tick, players: players, coins: coins)
     }
 
-    static func writeCoin(_ coin: CoinSnapshot, to buffer: inout ByteBuffer) {
-        buffer.writeInteger(coin.id)
-        buffer.writeInteger(coin.x)
-        buffer.writeInteger(coin.y)
+    static func writeCoin(_ coin: CoinSnapshot, to writer: inout SnapshotWriter) {
+        writer.write(coin.id)
+        writer.write(coin.x)
+        writer.write(coin.y)
     }
 
     /// Reads a u8 count and that many coins in increasing id order.

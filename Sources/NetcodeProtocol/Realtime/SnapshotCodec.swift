@@ -49,27 +49,37 @@ public enum SnapshotCodec {
         guard state.hasUniqueIDs else { throw .duplicateIDs }
         if state.players.count > 255 { throw .tooManyEntries(state.players.count) }
         if state.coins.count > 255 { throw .tooManyEntries(state.coins.count) }
-        var offset: UInt8 = 0
+        var delta: SnapshotState?
         if let baseline {
             let distance = state.tick &- baseline.tick
-            if distance >= 1, distance <= 255, baseline.hasUniqueIDs { offset = UInt8(distance) }
-        }
-        let start = buffer.writerIndex
-        buffer.writeInteger(state.tick)
-        buffer.writeInteger(message.sendTimeMicrosLow)
-        buffer.writeInteger(message.lastProcessedInput)
-        buffer.writeInteger(offset)
-        do throws(SnapshotEncodingError) {
-            if offset > 0, let baseline {
-                try writeDelta(state, against: baseline, to: &buffer)
-            } else {
-                writeFull(state, to: &buffer)
+            if distance >= 1, distance <= 255, baseline.hasUniqueIDs {
+                // A baseline no encoder could have written cannot be the base of a delta either.
+                if baseline.players.count > 255 { throw .tooManyEntries(baseline.players.count) }
+                if baseline.coins.count > 255 { throw .tooManyEntries(baseline.coins.count) }
+                delta = baseline
             }
-            let size = buffer.writerIndex - start
-            guard size <= RealtimePacket.maxPayloadSize else { throw .payloadTooLarge(size) }
-        } catch {
+        }
+        // The most any field combination can take; the body is written into that reservation at once.
+        let bound = headerSize + 4 + 9 * state.players.count + 6 * state.coins.count
+            + (delta.map { $0.players.count + 2 * $0.coins.count } ?? 0)
+        let start = buffer.writerIndex
+        let size = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
+            var writer = SnapshotWriter(memory)
+            writer.write(state.tick)
+            writer.write(message.sendTimeMicrosLow)
+            writer.write(message.lastProcessedInput)
+            if let delta {
+                writer.write(UInt8(truncatingIfNeeded: state.tick &- delta.tick))
+                writeDelta(state, against: delta, to: &writer)
+            } else {
+                writer.write(UInt8(0))
+                writeFull(state, to: &writer)
+            }
+            return writer.offset
+        }
+        guard size <= RealtimePacket.maxPayloadSize else {
             buffer.moveWriterIndex(to: start)
-            throw error
+            throw .payloadTooLarge(size)
         }
     }
 
