@@ -44,7 +44,10 @@ public final class LiveTraffic: Sendable {
     public struct Punctuality: Sendable {
         public var frames = 0
         public var lateFrames = 0
+        /// Microseconds each frame fired after its intended time.
         public var frameLag = Window.lagHistogram()
+
+        public init() {}
     }
 
     private struct State {

@@ -45,6 +45,23 @@ public final class RealtimeClient: Sendable {
             result.whenComplete { _ in lobby.setRealtimeSink(nil) }
             return RealtimeClient(core: core, result: result)
 
+        case .udp where options.sharedSocket && options.impairment == nil:
+            let loop = eventLoopGroup.next()
+            let server = try SocketAddress.makeAddressResolvingHost(serverHost, port: Int(start.udpPort))
+            let socket = try await SharedDatagramSocket.socket(on: loop, server: server, localHost: localHost).get()
+            let core = try await loop.submit {
+                let shared = socket.value
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet in shared.send(packet) }
+                shared.register(start.sessionID, core)
+                return NIOLoopBound(core, eventLoop: loop)
+            }.get()
+            let result = try await loop.submit { () -> EventLoopFuture<(RealtimeEnd, PlayerExperience)> in
+                core.value.run()
+                return core.value.result
+            }.get()
+            result.whenComplete { _ in socket.value.unregister(start.sessionID) }
+            return RealtimeClient(core: core, result: result)
+
         case .udp:
             let loop = eventLoopGroup.next()
             let server = try SocketAddress.makeAddressResolvingHost(serverHost, port: Int(start.udpPort))

@@ -20,6 +20,10 @@ public struct RealtimeClientOptions: Sendable, Hashable {
     public var silenceTimeout: Duration
     /// Network impairment applied to this client's datagrams, both ways (UDP matches only).
     public var impairment: LinkProfile?
+    /// Share one UDP socket per event loop among sessions (demultiplexed by session id) instead of one
+    /// socket per session: what a load generator of thousands of bots needs to stay cheaper than the
+    /// server. Real clients have a socket each (the default). Not combined with `impairment`.
+    public var sharedSocket: Bool
 
     public init(
         frameRate: Int = 60,
@@ -29,9 +33,11 @@ public struct RealtimeClientOptions: Sendable, Hashable {
         behaviour: BotBehaviour = .chase,
         seed: UInt64 = 1,
         silenceTimeout: Duration = .seconds(10),
-        impairment: LinkProfile? = nil
+        impairment: LinkProfile? = nil,
+        sharedSocket: Bool = false
     ) {
         self.impairment = impairment
+        self.sharedSocket = sharedSocket
         self.frameRate = frameRate
         self.interpolationDelay = interpolationDelay
         self.stallThreshold = stallThreshold

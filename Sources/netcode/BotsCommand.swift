@@ -51,6 +51,9 @@ struct SwarmOptions: ParsableArguments {
     @Option(help: "Fail if more errors than this occur.")
     var maxErrors: Int?
 
+    @Flag(help: "Share one UDP socket per event loop among the bots (demultiplexed by session id) instead of one socket per bot: a cheaper load generator for capacity runs. Real clients have a socket each.")
+    var sharedUdpSocket = false
+
     @Option(help: "Write the JSON summary here (keys: docs/REPORT.md).")
     var json: String?
 
@@ -81,7 +84,8 @@ struct SwarmOptions: ParsableArguments {
             client: RealtimeClientOptions(
                 frameRate: self.frameRate,
                 interpolationDelay: self.interpolationDelay?.duration,
-                stallThreshold: self.stallThreshold.duration
+                stallThreshold: self.stallThreshold.duration,
+                sharedSocket: self.sharedUdpSocket
             ),
             thresholds: SwarmThresholds(
                 maximumP99Staleness: self.maxP99Staleness?.duration,

@@ -29,6 +29,42 @@ import Testing
         #expect(!stored.isEmpty, "the swarm's matches are in the database")
     }
 
+    @Test("bots sharing one UDP socket per loop play as bots with their own, and the report says the generator kept up")
+    func sharedSocketSwarm() async throws {
+        try await self.withServer(.udp) { port in
+            let configuration = SwarmConfiguration(
+                tcpPort: port, localHost: "127.0.0.1", count: 6, rampPerSecond: 100, matches: 1, roomSize: 3, seed: 11,
+                client: RealtimeClientOptions(sharedSocket: true),
+                thresholds: SwarmThresholds(maximumErrors: 0)
+            )
+            let report = await SwarmRunner(configuration: configuration).run { _ in }
+            #expect(report.bots.failed == 0)
+            #expect(report.playerMatches == 6)
+            #expect(report.errors.isEmpty, "\(report.errors)")
+            #expect((report.deliveryRatio ?? 0) > 0.8, "each session got its own snapshots through the shared socket")
+            #expect(report.snapshotLatencyMs.count > 200)
+            #expect(report.generator.frames > 0, "the frame clocks reported their punctuality")
+            #expect(report.serverTicksMissed >= 0)
+            let json = try JSONSerialization.jsonObject(with: report.json()) as? [String: Any]
+            #expect((json?["generator"] as? [String: Any])?["limited"] is Bool)
+            #expect(json?["server_ticks_missed"] is Int)
+        }
+    }
+
+    @Test("a swarm whose own loops ran late marks itself as the bottleneck")
+    func generatorLimit() {
+        var punctuality = LiveTraffic.Punctuality()
+        punctuality.frames = 1000
+        punctuality.lateFrames = 5
+        for _ in 0..<1000 { _ = punctuality.frameLag.record(2_000) }
+        #expect(!SwarmReport.Generator(punctuality).limited, "0.5% late frames and 2 ms lag: the swarm kept up")
+        punctuality.lateFrames = 50
+        #expect(SwarmReport.Generator(punctuality).limited, "5% late frames")
+        punctuality.lateFrames = 0
+        for _ in 0..<100 { _ = punctuality.frameLag.record(40_000) }
+        #expect(SwarmReport.Generator(punctuality).limited, "p99 lag of 40 ms")
+    }
+
     @Test(arguments: [UpdateTransport.udp, .tcp])
     func aSmallSwarmPlaysAndReports(transport: UpdateTransport) async throws {
         try await self.withServer(transport) { port in

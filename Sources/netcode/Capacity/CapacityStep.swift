@@ -74,7 +74,7 @@ struct CapacityStep {
         let report = self.folder.appendingPathComponent("swarm-\(self.bots).json")
         let swarm = try ChildProcess(self.executable, [
             "bots", "--tcp-port", "\(self.tcpPort)", "--count", "\(self.bots)", "--ramp", "\(self.ramp)",
-            "--room-size", "\(self.roomSize)", "--matches", "1", "--json", report.path,
+            "--room-size", "\(self.roomSize)", "--matches", "1", "--json", report.path, "--shared-udp-socket",
         ], output: self.folder.appendingPathComponent("swarm-\(self.bots).log"))
         defer { swarm.terminate() }
 
