@@ -33,15 +33,22 @@ public struct PlayerExperience: Sendable {
     public var lossUp: Double?
     public var lossDown: Double?
 
-    public init() {}
+    /// - Parameter compact: keep two significant digits (1% resolution, about 24 KB per histogram)
+    ///   instead of three (0.1%, about 170 KB): what a swarm of thousands of bots can afford; creating
+    ///   and zeroing half a megabyte per bot at match start was enough to stall a loop.
+    public init(compact: Bool = false) {
+        self.snapshotLatency = Self.histogram(compact: compact)
+        self.staleness = Self.histogram(compact: compact)
+        self.inputAcknowledgement = Self.histogram(compact: compact)
+    }
 
     public var deliveryRatio: Double? {
         self.snapshotsExpected > 0 ? min(1, Double(self.snapshotsReceived) / Double(self.snapshotsExpected)) : nil
     }
 
     /// An empty histogram of microseconds, 1 µs to 10 minutes, 3 significant digits.
-    public static func histogram() -> Histogram<UInt64> {
-        Histogram(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+    public static func histogram(compact: Bool = false) -> Histogram<UInt64> {
+        Histogram(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: compact ? .two : .three)
     }
 
     /// Adds another player's experience to this one (swarm totals).

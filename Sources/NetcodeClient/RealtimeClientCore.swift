@@ -20,6 +20,8 @@ public struct RealtimeClientOptions: Sendable, Hashable {
     public var silenceTimeout: Duration
     /// Network impairment applied to this client's datagrams, both ways (UDP matches only).
     public var impairment: LinkProfile?
+    /// Per-session histograms at two significant digits instead of three (see ``PlayerExperience/init(compact:)``).
+    public var compactHistograms: Bool
     /// Share one UDP socket per event loop among sessions (demultiplexed by session id) instead of one
     /// socket per session: what a load generator of thousands of bots needs to stay cheaper than the
     /// server. Real clients have a socket each (the default). Not combined with `impairment`.
@@ -34,8 +36,10 @@ public struct RealtimeClientOptions: Sendable, Hashable {
         seed: UInt64 = 1,
         silenceTimeout: Duration = .seconds(10),
         impairment: LinkProfile? = nil,
-        sharedSocket: Bool = false
+        sharedSocket: Bool = false,
+        compactHistograms: Bool = false
     ) {
+        self.compactHistograms = compactHistograms
         self.impairment = impairment
         self.sharedSocket = sharedSocket
         self.frameRate = frameRate
@@ -75,7 +79,7 @@ final class RealtimeClientCore {
     private var history: InputHistory
     private var snapshots = SnapshotReceiver()
     private var policy: InputPolicy
-    private(set) var experience = PlayerExperience()
+    private(set) var experience: PlayerExperience
     private let promise: EventLoopPromise<(RealtimeEnd, PlayerExperience)>
     private var nextInputDue: UInt64 = 0
     private let tickNanos: UInt64
@@ -106,6 +110,7 @@ final class RealtimeClientCore {
         self.transmit = transmit
         self.connection = RealtimeConnection(sessionID: start.sessionID, keyBytes: start.sessionKey)
         self.history = InputHistory(redundancy: options.inputRedundancy)
+        self.experience = PlayerExperience(compact: options.compactHistograms)
         self.policy = InputPolicy(behaviour: options.behaviour, playerID: start.playerID, seed: options.seed)
         self.promise = eventLoop.makePromise()
         let snapshotInterval = Duration.nanoseconds(1_000_000_000 / Int64(max(start.tickRate, 1)) * Int64(max(start.snapshotInterval, 1)))

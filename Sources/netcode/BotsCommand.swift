@@ -85,7 +85,9 @@ struct SwarmOptions: ParsableArguments {
                 frameRate: self.frameRate,
                 interpolationDelay: self.interpolationDelay?.duration,
                 stallThreshold: self.stallThreshold.duration,
-                sharedSocket: self.sharedUdpSocket
+                sharedSocket: self.sharedUdpSocket,
+                // Large swarms keep 1% resolution per bot (the totals keep 0.1%).
+                compactHistograms: self.count >= 200
             ),
             thresholds: SwarmThresholds(
                 maximumP99Staleness: self.maxP99Staleness?.duration,
