@@ -47,15 +47,25 @@ public struct PlayerExperience: Sendable {
     }
 
     /// An empty histogram of microseconds, 1 µs to 10 minutes, 3 significant digits.
+    /// Adds `other`'s counts to `target`, whatever the precision of each (compact bots feed full totals).
+    public static func combine(_ target: inout Histogram<UInt64>, _ other: Histogram<UInt64>) {
+        guard other.totalCount > 0 else { return }
+        if target.numberOfSignificantValueDigits == other.numberOfSignificantValueDigits {
+            target.add(other)
+        } else {
+            for recorded in other.recordedValues() { _ = target.record(recorded.value, count: recorded.count) }
+        }
+    }
+
     public static func histogram(compact: Bool = false) -> Histogram<UInt64> {
         Histogram(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: compact ? .two : .three)
     }
 
     /// Adds another player's experience to this one (swarm totals).
     public mutating func merge(_ other: PlayerExperience) {
-        self.snapshotLatency.add(other.snapshotLatency)
-        self.staleness.add(other.staleness)
-        self.inputAcknowledgement.add(other.inputAcknowledgement)
+        Self.combine(&self.snapshotLatency, other.snapshotLatency)
+        Self.combine(&self.staleness, other.staleness)
+        Self.combine(&self.inputAcknowledgement, other.inputAcknowledgement)
         self.stalls += other.stalls
         self.longestStallMicros = max(self.longestStallMicros, other.longestStallMicros)
         self.snapshotsReceived += other.snapshotsReceived

@@ -51,6 +51,20 @@ import Testing
         }
     }
 
+    @Test("experiences of different precision merge without losing a sample")
+    func compactExperiencesMerge() {
+        var total = PlayerExperience()
+        var compact = PlayerExperience(compact: true)
+        for value: UInt64 in [1_000, 2_500, 70_000, 1_200_000] { _ = compact.snapshotLatency.record(value) }
+        var full = PlayerExperience()
+        _ = full.snapshotLatency.record(3_000)
+        total.merge(compact)
+        total.merge(full)
+        #expect(total.snapshotLatency.totalCount == 5)
+        #expect(total.snapshotLatency.max >= 1_188_000, "the largest sample survives within 1%")
+        #expect(total.snapshotLatency.min <= 1_010)
+    }
+
     @Test("a swarm whose own loops ran late marks itself as the bottleneck")
     func generatorLimit() {
         var punctuality = LiveTraffic.Punctuality()

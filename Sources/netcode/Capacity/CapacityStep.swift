@@ -72,6 +72,7 @@ struct CapacityStep {
         try await Self.waitForListener(port: self.tcpPort, process: server)
         let idleRSS = ProcessFigures.residentBytes(pid: server.pid)
         let report = self.folder.appendingPathComponent("swarm-\(self.bots).json")
+        try? FileManager.default.removeItem(at: report)
         let swarm = try ChildProcess(self.executable, [
             "bots", "--tcp-port", "\(self.tcpPort)", "--count", "\(self.bots)", "--ramp", "\(self.ramp)",
             "--room-size", "\(self.roomSize)", "--matches", "1", "--json", report.path, "--shared-udp-socket",
@@ -120,6 +121,9 @@ struct CapacityStep {
         }
         let json = (try? Data(contentsOf: report)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
         var notes: [String] = []
+        if json.isEmpty {
+            notes.append("the swarm wrote no report (exit status \(swarm.exitStatus.map(String.init) ?? "unknown")); see swarm-\(self.bots).log")
+        }
         guard let start = windowStart, let end = windowEnd else {
             notes.append("no steady window: the bots were never all in a match at once (see swarm-\(self.bots).log)")
             return self.result(window: nil, json: json, idleRSS: idleRSS, steadyRSS: steadyRSS, floor: nil, notes: notes)

@@ -23,6 +23,9 @@ final class ChildProcess {
     var pid: Int32 { self.process.processIdentifier }
     var isRunning: Bool { self.process.isRunning }
 
+    /// The exit status once the process has ended.
+    var exitStatus: Int32? { self.process.isRunning ? nil : self.process.terminationStatus }
+
     /// Asks the process to stop (SIGTERM), then waits up to 10 s before killing it.
     func terminate() {
         guard self.process.isRunning else { return }
