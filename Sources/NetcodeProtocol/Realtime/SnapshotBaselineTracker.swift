@@ -44,14 +44,21 @@ public struct SnapshotBaselineTracker: Sendable {
     }
 
     /// Takes the acks of a packet from the client; the newest acknowledged snapshot becomes the baseline.
-    public mutating func acknowledge<S: Sequence<UInt64>>(_ sequences: S) {
-        for sequence in sequences {
-            let entry = sequenceTicks[slot(sequence)]
-            guard entry.sequence == sequence else { continue }
-            if acknowledgedTick.map({ entry.tick > $0 }) ?? true {
-                acknowledgedTick = entry.tick
-            }
+    public mutating func acknowledge(_ sequences: AckedSequences) {
+        for sequence in sequences { self.acknowledge(sequence: sequence) }
+    }
+
+    private mutating func acknowledge(sequence: UInt64) {
+        let entry = sequenceTicks[slot(sequence)]
+        guard entry.sequence == sequence else { return }
+        if acknowledgedTick.map({ entry.tick > $0 }) ?? true {
+            acknowledgedTick = entry.tick
         }
+    }
+
+    /// Same as the other overload, for a plain list of sequences.
+    public mutating func acknowledge(_ sequences: [UInt64]) {
+        for sequence in sequences { self.acknowledge(sequence: sequence) }
     }
 
     /// The baseline to encode the snapshot of `tick` against, or `nil` to send it in full: when nothing

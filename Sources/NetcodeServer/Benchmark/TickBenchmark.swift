@@ -60,7 +60,7 @@ public struct TickBenchmark: Sendable {
             var matchClients: [SimulatedClient] = []
             for player in 0..<self.playersPerMatch {
                 let key = (0..<32).map { UInt8(truncatingIfNeeded: $0 &+ Int(sessionID)) }
-                var slot = PlayerSlot(account: LobbyAccount(id: UInt64(sessionID), name: "p\(sessionID)"), playerID: UInt8(player + 1), sessionID: sessionID, key: key, tcp: nil, now: 0)
+                let slot = PlayerSlot(account: LobbyAccount(id: UInt64(sessionID), name: "p\(sessionID)"), playerID: UInt8(player + 1), sessionID: sessionID, key: key, tcp: nil, now: 0)
                 slot.address = address
                 slots.append(slot)
                 let heading = InputCommand(moveX: Int8(truncatingIfNeeded: (player * 37) % 255 - 127), moveY: Int8(truncatingIfNeeded: (player * 91) % 255 - 127))

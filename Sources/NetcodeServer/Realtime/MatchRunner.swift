@@ -21,7 +21,7 @@ final class MatchRunner {
     let seed: UInt64
     let quantizer: Quantizer
     private(set) var world: World
-    var slots: [PlayerSlot]
+    let slots: [PlayerSlot]
     private let startedAt = Date()
     private let tickNanos: UInt64
     /// When the next tick is due, in nanoseconds of the monotonic clock the host passes in.
@@ -51,6 +51,11 @@ final class MatchRunner {
         self.quantizer = Quantizer(width: Float(settings.arenaWidth), height: Float(settings.arenaHeight))
         self.tickNanos = UInt64(1_000_000_000 / settings.tickRate)
         self.nextTickDue = now + self.tickNanos
+    }
+
+    /// Sets when the first tick is due (the shard puts every match on its own tick grid).
+    func startTicking(at due: UInt64) {
+        self.nextTickDue = due
     }
 
     /// Runs every tick whose time has come (a late call catches up, up to a limit), then sends one
@@ -94,31 +99,32 @@ final class MatchRunner {
         let state = self.snapshotState()
         // Full snapshot size: a delta is never larger, so one reservation fits every player's packet.
         let capacity = SnapshotCodec.headerSize + 2 + state.players.count * 8 + state.coins.count * 6
-        for index in self.slots.indices where self.slots[index].connected {
-            let sequence = self.slots[index].connection.nextSequence
-            let inputs = self.slots[index].inputs.newestSequence
+        for (index, slot) in self.slots.enumerated() where slot.connected {
+            let sequence = slot.connection.nextSequence
+            let inputs = slot.inputs.newestSequence
             // Header, snapshot and tag written once, in the buffer that goes out.
-            var packet = self.slots[index].connection.startPacket(type: .snapshot, payloadCapacity: capacity)
+            var packet = slot.connection.startPacket(type: .snapshot, payloadCapacity: capacity)
             do {
-                try self.slots[index].baselines.writePayload(for: state, lastProcessedInput: inputs, now: now, sequence: sequence, to: &packet)
-                self.slots[index].connection.finishPacket(&packet, now: now)
+                try slot.baselines.writePayload(for: state, lastProcessedInput: inputs, now: now, sequence: sequence, to: &packet)
+                slot.connection.finishPacket(&packet, now: now)
             } catch {
                 self.logger.error("snapshot could not be encoded", metadata: ["match": "\(self.matchID)", "error": "\(error)"])
                 continue
             }
-            self.slots[index].snapshotsSent += 1
+            slot.snapshotsSent += 1
             self.deliver(packet, to: index, output: &output)
         }
     }
 
     private func deliver(_ packet: ByteBuffer, to index: Int, output: inout MatchOutput) {
+        let slot = self.slots[index]
         switch self.transport {
         case .udp:
             // Until the client's first packet we don't know its address; the snapshot is counted as
             // sent and lost, as it would be on a real network.
-            if let address = self.slots[index].address { output.send(packet, to: .udp(address)) }
+            if let address = slot.address { output.send(packet, to: .udp(address)) }
         case .tcp:
-            if let handle = self.slots[index].tcp { output.send(packet, to: .tcp(handle)) }
+            if let handle = slot.tcp { output.send(packet, to: .tcp(handle)) }
         }
     }
 
@@ -139,28 +145,29 @@ final class MatchRunner {
     /// An authentic-or-not packet for one of this match's sessions. `address` is nil for packets that
     /// came over the player's TCP connection.
     func receive(_ packet: ByteBuffer, slot index: Int, from address: SocketAddress?, now: UInt64, output: inout MatchOutput) {
-        guard self.slots[index].connected else { return }
-        let newestBefore = self.slots[index].connection.newestReceivedSequence
-        switch self.slots[index].connection.open(packet, now: now) {
+        let slot = self.slots[index]
+        guard slot.connected else { return }
+        let newestBefore = slot.connection.newestReceivedSequence
+        switch slot.connection.open(packet, now: now) {
         case .dropped(let reason):
             output.drops.record(reason)
         case .accepted(let type, let payload, let newlyAcked):
             // Follow the client to a new address (NAT rebinding) only on its newest authentic packet, so a
             // reordered or captured older one can't pull the stream elsewhere.
-            if let address, self.slots[index].address != address,
-               self.slots[index].connection.newestReceivedSequence != newestBefore {
-                self.slots[index].address = address
+            if let address, slot.address != address,
+               slot.connection.newestReceivedSequence != newestBefore {
+                slot.address = address
             }
-            self.slots[index].baselines.acknowledge(newlyAcked)
+            slot.baselines.acknowledge(newlyAcked)
             switch type {
             case .input:
                 do {
-                    if let newest = try self.slots[index].inputs.receiveNewest(payload) {
+                    if let newest = try slot.inputs.receiveNewest(payload) {
                         let command = newest.command
-                        self.world.setInput(PlayerInput(moveX: command.moveX, moveY: command.moveY, buttons: command.buttons), for: self.slots[index].playerID)
+                        self.world.setInput(PlayerInput(moveX: command.moveX, moveY: command.moveY, buttons: command.buttons), for: slot.playerID)
                     }
                 } catch {
-                    self.slots[index].connection.recordDrop(.malformedPayload)
+                    slot.connection.recordDrop(.malformedPayload)
                     output.drops.record(.malformedPayload)
                 }
             case .disconnect:

@@ -2,7 +2,11 @@ import NIOCore
 import NetcodeProtocol
 
 /// One player's seat in a running match: the realtime connection state and what the server measured.
-struct PlayerSlot {
+///
+/// A class, not a struct: the match reaches into a slot for every datagram and every snapshot, and a
+/// struct element of the slots array was copied whole (connection, logs, histograms of retains) on
+/// reads the optimizer could not turn into borrows. Confined to the match's shard like the match.
+final class PlayerSlot {
     let account: LobbyAccount
     let playerID: UInt8
     let sessionID: UInt32

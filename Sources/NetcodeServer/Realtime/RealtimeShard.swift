@@ -24,7 +24,11 @@ final class RealtimeShard: ChannelInboundHandler {
     let logger: Logger
     private var context: ChannelHandlerContext?
     private var matches: [UInt64: MatchRunner] = [:]
-    private var timers: [UInt64: Scheduled<Void>] = [:]
+    /// One timer for the whole shard: every match ticks on the shard's grid, so a tick of the shard is
+    /// one wake-up and one flush (one batch of `sendmmsg`) instead of one of each per match.
+    private let tickNanos: UInt64
+    private var nextShardTick: UInt64 = 0
+    private var timer: Scheduled<Void>?
     private var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
     private var output = MatchOutput()
     private var pendingFlush = false
@@ -39,8 +43,9 @@ final class RealtimeShard: ChannelInboundHandler {
     private(set) var load = ShardLoad()
     private var lastLoadSample: (wall: UInt64, cpu: UInt64)?
 
-    init(index: Int, eventLoop: any EventLoop, logger: Logger) {
+    init(index: Int, eventLoop: any EventLoop, tickRate: Int, logger: Logger) {
         self.index = index
+        self.tickNanos = UInt64(1_000_000_000 / max(tickRate, 1))
         self.eventLoop = eventLoop
         self.logger = logger
     }
@@ -139,31 +144,46 @@ final class RealtimeShard: ChannelInboundHandler {
         context.flush()
     }
 
-    /// Places a match on this shard and starts its clock.
+    /// Places a match on this shard; its first tick is the shard's next one.
     func add(_ match: MatchRunner) {
         self.matches[match.matchID] = match
         for (index, slot) in match.slots.enumerated() {
             self.sessions[slot.sessionID] = (match, index)
         }
-        self.schedule(match)
+        if self.timer == nil {
+            self.nextShardTick = Self.now() + self.tickNanos
+            self.scheduleShardTick()
+        }
+        match.startTicking(at: self.nextShardTick)
     }
 
-    private func schedule(_ match: MatchRunner) {
-        let due = NIODeadline.uptimeNanoseconds(match.nextTickDue)
-        self.timers[match.matchID] = self.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [weak self, weak match] in
-            guard let self, let match else { return }
-            self.runTicks(of: match)
+    private func scheduleShardTick() {
+        self.timer = self.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(self.nextShardTick)) { [weak self] in
+            self?.runShardTick()
         }
     }
 
-    private func runTicks(of match: MatchRunner) {
+    /// Runs what is due in every match, then sends everything in one flush.
+    private func runShardTick() {
         let woke = Self.now()
-        if woke > match.nextTickDue { _ = self.tickLateness.record(woke - match.nextTickDue) }
-        match.runDueTicks(now: woke, output: &self.output)
-        self.carryOut(match)
+        if woke > self.nextShardTick { _ = self.tickLateness.record(woke - self.nextShardTick) }
+        for match in Array(self.matches.values) {
+            let started = Self.now()
+            match.runDueTicks(now: started, output: &self.output)
+            self.carryOut(match)
+            _ = self.tickCost.record(Self.now() - started)
+        }
         self.flush()
-        _ = self.tickCost.record(Self.now() - woke)
-        if !match.finished { self.schedule(match) }
+        self.nextShardTick += self.tickNanos
+        if self.nextShardTick <= woke {
+            // Far behind (the thread was starved): resume on the grid from now rather than burst.
+            self.nextShardTick += ((woke - self.nextShardTick) / self.tickNanos + 1) * self.tickNanos
+        }
+        if self.matches.isEmpty {
+            self.timer = nil
+        } else {
+            self.scheduleShardTick()
+        }
     }
 
     func isSessionInUse(_ sessionID: UInt32) -> Bool {
@@ -178,7 +198,6 @@ final class RealtimeShard: ChannelInboundHandler {
 
     private func retire(_ match: MatchRunner) {
         guard self.matches.removeValue(forKey: match.matchID) != nil else { return }
-        self.timers.removeValue(forKey: match.matchID)?.cancel()
         for slot in match.slots { self.sessions[slot.sessionID] = nil }
         self.onMatchFinished?(match.outcome(), match.finishReason == .matchEnded, match.slots.map(\.sessionID))
     }

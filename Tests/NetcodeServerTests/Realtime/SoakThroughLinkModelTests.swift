@@ -27,7 +27,7 @@ import Testing
         var clients: [Client] = []
         for index in 0..<4 {
             let key = (0..<32).map { UInt8($0 * 3 + index) }
-            var slot = PlayerSlot(account: LobbyAccount(id: UInt64(index + 1), name: "p\(index)"), playerID: UInt8(index + 1), sessionID: UInt32(100 + index), key: key, tcp: nil, now: 0)
+            let slot = PlayerSlot(account: LobbyAccount(id: UInt64(index + 1), name: "p\(index)"), playerID: UInt8(index + 1), sessionID: UInt32(100 + index), key: key, tcp: nil, now: 0)
             slot.address = address
             slots.append(slot)
             clients.append(Client(
