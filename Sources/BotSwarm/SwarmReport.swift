@@ -85,6 +85,19 @@ public struct SwarmReport: Codable, Sendable {
     /// How punctual the swarm's own event loops were; `limited` when they were too late to trust the
     /// run's figures (the load generator, not the server, was the bottleneck).
     public var generator: Generator
+    /// The figures of the steady window alone (every bot in a match), when there was one.
+    public var steady: SteadyWindow?
+
+    public struct SteadyWindow: Codable, Sendable {
+        public var seconds: Double
+        public var snapshotLatencyMs: LatencySummary
+        public var stalenessMs: LatencySummary
+        public var inputAckMs: LatencySummary
+
+        enum CodingKeys: String, CodingKey {
+            case seconds, snapshotLatencyMs = "snapshot_latency_ms", stalenessMs = "staleness_ms", inputAckMs = "input_ack_ms"
+        }
+    }
 
     public struct Generator: Codable, Sendable {
         public var frames: Int
@@ -122,11 +135,11 @@ public struct SwarmReport: Codable, Sendable {
         case inputAckMs = "input_ack_ms", loginMs = "login_ms", stalls, perBot = "per_bot"
         case snapshotsReceived = "snapshots_received", snapshotsExpected = "snapshots_expected"
         case lateSnapshots = "late_snapshots", undecodableSnapshots = "undecodable_snapshots"
-        case serverTicksMissed = "server_ticks_missed", generator
+        case serverTicksMissed = "server_ticks_missed", generator, steady = "steady_window"
         case errors, checks, passed
     }
 
-    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, elapsed: Duration) {
+    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, steady: LiveTraffic.Steady, elapsed: Duration) {
         let experience = totals.experience
         self.durationSeconds = SwarmRunner.seconds(elapsed)
         self.transport = configuration.transport.map { "\($0)" } ?? "server default"
@@ -153,6 +166,12 @@ public struct SwarmReport: Codable, Sendable {
         self.undecodableSnapshots = experience.undecodable
         self.serverTicksMissed = max(experience.snapshotTicksExpected - experience.snapshotsExpected, 0)
         self.generator = Generator(punctuality)
+        self.steady = steady.seconds > 0 && steady.window.snapshotLatency.totalCount > 0 ? SteadyWindow(
+            seconds: steady.seconds,
+            snapshotLatencyMs: LatencySummary(steady.window.snapshotLatency),
+            stalenessMs: LatencySummary(steady.window.staleness),
+            inputAckMs: LatencySummary(steady.window.inputAcknowledgement)
+        ) : nil
         self.errors = totals.errors
         var checks: [Check] = []
         let thresholds = configuration.thresholds
@@ -219,6 +238,12 @@ public struct SwarmReport: Codable, Sendable {
         lines.append(row("login", self.loginMs))
         lines.append(String(format: "  delivery %@  (%d of %d snapshots; %d late, %d undecodable)",
                             self.deliveryRatio.map { String(format: "%.4f", $0) } ?? "–", self.snapshotsReceived, self.snapshotsExpected, self.lateSnapshots, self.undecodableSnapshots))
+        if let steady = self.steady {
+            lines.append(String(format: "  steady window (all bots in a match, %.1f s):", steady.seconds))
+            lines.append(row("  snapshot latency", steady.snapshotLatencyMs))
+            lines.append(row("  display staleness", steady.stalenessMs))
+            lines.append(row("  input → ack", steady.inputAckMs))
+        }
         if self.serverTicksMissed > 0 {
             lines.append("  server fell behind: \(self.serverTicksMissed) snapshot ticks skipped or merged (not counted in delivery)")
         }

@@ -54,8 +54,10 @@ public struct SwarmRunner: Sendable {
                     let now = clock.now
                     let seconds = max(Self.seconds(now - last), 0.001)
                     last = now
-                    let window = metrics.live.take()
                     let totals = metrics.snapshot()
+                    // Steady: every bot has started and is in a match; the report keeps that part apart.
+                    metrics.live.setSteady(totals.botsEverConnected + totals.botsFailed >= configuration.count && totals.botsInMatch >= configuration.count)
+                    let window = metrics.live.take()
                     progress(SwarmProgress(
                         elapsed: now - began,
                         connected: totals.botsConnected,
@@ -82,7 +84,7 @@ public struct SwarmRunner: Sendable {
             await group.waitForAll()
             reporter.cancel()
         }
-        return SwarmReport(configuration: configuration, totals: metrics.snapshot(), punctuality: metrics.live.punctuality, elapsed: clock.now - began)
+        return SwarmReport(configuration: configuration, totals: metrics.snapshot(), punctuality: metrics.live.punctuality, steady: metrics.live.steady, elapsed: clock.now - began)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -14,7 +14,10 @@ public final class LiveTraffic: Sendable {
         public var bytesSent = 0
         public var bytesReceived = 0
         public var snapshots = 0
-        public var staleness = PlayerExperience.histogram()
+        public var staleness = PlayerExperience.histogram(compact: true)
+        public var snapshotLatency = PlayerExperience.histogram(compact: true)
+        public var inputAcknowledgement = PlayerExperience.histogram(compact: true)
+        public var stalls = 0
         /// Frames the clocks fired, and those that fired more than one frame interval late.
         public var frames = 0
         public var lateFrames = 0
@@ -32,6 +35,8 @@ public final class LiveTraffic: Sendable {
             self.bytesReceived += other.bytesReceived
             self.snapshots += other.snapshots
             if other.staleness.totalCount > 0 { self.staleness.add(other.staleness) }
+            if other.snapshotLatency.totalCount > 0 { self.snapshotLatency.add(other.snapshotLatency) }
+            if other.inputAcknowledgement.totalCount > 0 { self.inputAcknowledgement.add(other.inputAcknowledgement) }
             self.frames += other.frames
             self.lateFrames += other.lateFrames
             if other.frameLag.totalCount > 0 { self.frameLag.add(other.frameLag) }
@@ -50,9 +55,19 @@ public final class LiveTraffic: Sendable {
         public init() {}
     }
 
+    /// What the clients measured while the run was steady (see ``setSteady(_:)``): the figures a
+    /// capacity run reports, free of the ramp-up and the wind-down.
+    public struct Steady: Sendable {
+        public var window = Window()
+        public var seconds = 0.0
+    }
+
     private struct State {
         var window = Window()
         var punctuality = Punctuality()
+        var steady = Steady()
+        var isSteady = false
+        var steadySince: ContinuousClock.Instant?
     }
 
     private let state = NIOLockedValueBox(State())
@@ -63,6 +78,7 @@ public final class LiveTraffic: Sendable {
     func merge(_ window: Window) {
         self.state.withLockedValue { state in
             state.window.merge(window)
+            if state.isSteady { state.steady.window.merge(window) }
             state.punctuality.frames += window.frames
             state.punctuality.lateFrames += window.lateFrames
             if window.frameLag.totalCount > 0 { state.punctuality.frameLag.add(window.frameLag) }
@@ -74,6 +90,35 @@ public final class LiveTraffic: Sendable {
         self.state.withLockedValue { state in
             defer { state.window = Window() }
             return state.window
+        }
+    }
+
+    /// Marks the start or the end of the steady part of a run (every bot in a match). Figures merged
+    /// while it is steady also go to ``steady``; a merge carries at most a quarter second, so the
+    /// window's edges are that precise.
+    public func setSteady(_ steady: Bool) {
+        self.state.withLockedValue { state in
+            guard state.isSteady != steady else { return }
+            state.isSteady = steady
+            if steady {
+                state.steadySince = .now
+            } else if let since = state.steadySince {
+                let elapsed = ContinuousClock.now - since
+                state.steady.seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                state.steadySince = nil
+            }
+        }
+    }
+
+    /// The figures of the steady part of the run so far.
+    public var steady: Steady {
+        self.state.withLockedValue { state in
+            var steady = state.steady
+            if let since = state.steadySince {
+                let elapsed = ContinuousClock.now - since
+                steady.seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            }
+            return steady
         }
     }
 

@@ -238,7 +238,10 @@ final class RealtimeClientCore {
             self.newestSnapshotTick = max(self.newestSnapshotTick, tick)
             let sendTime = message.sendTime(receivedAt: now)
             self.newestSendTime = sendTime
-            if now > sendTime { _ = self.experience.snapshotLatency.record((now - sendTime) / 1000) }
+            if now > sendTime {
+                _ = self.experience.snapshotLatency.record((now - sendTime) / 1000)
+                _ = self.sink?.window.snapshotLatency.record((now - sendTime) / 1000)
+            }
             if let last = self.lastArrival {
                 let gap = now - last
                 if gap > self.stallThresholdNanos {
@@ -251,6 +254,7 @@ final class RealtimeClientCore {
             if processed > self.lastAckedInput {
                 if let sampled = self.history.recordedAt(processed), now > sampled {
                     _ = self.experience.inputAcknowledgement.record((now - sampled) / 1000)
+                    _ = self.sink?.window.inputAcknowledgement.record((now - sampled) / 1000)
                 }
                 self.lastAckedInput = processed
             }

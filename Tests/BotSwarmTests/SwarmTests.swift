@@ -10,13 +10,13 @@ import Testing
 
 /// A small swarm against a real server on loopback.
 @Suite struct SwarmTests {
-    func withServer(_ transport: UpdateTransport, _ body: (Int) async throws -> Void) async throws {
+    func withServer(_ transport: UpdateTransport, matchSeconds: Double = 2, _ body: (Int) async throws -> Void) async throws {
         var logger = Logger(label: "test.swarm")
         logger.logLevel = .critical
         let database = try NetcodeDatabase.inMemory()
         let server = try GameServer(
             configuration: ServerConfiguration(tcpPort: 0, udpPort: 0, passwordIterations: 1_000, defaultTransport: transport,
-                                               match: MatchSettings(durationSeconds: 2, seed: 5)),
+                                               match: MatchSettings(durationSeconds: matchSeconds, seed: 5)),
             database: database,
             logger: logger
         )
@@ -31,7 +31,8 @@ import Testing
 
     @Test("bots sharing one UDP socket per loop play as bots with their own, and the report says the generator kept up")
     func sharedSocketSwarm() async throws {
-        try await self.withServer(.udp) { port in
+        // Long enough matches that the once-a-second check finds every bot in one, even on a busy machine.
+        try await self.withServer(.udp, matchSeconds: 5) { port in
             let configuration = SwarmConfiguration(
                 tcpPort: port, localHost: "127.0.0.1", count: 6, rampPerSecond: 100, matches: 1, roomSize: 3, seed: 11,
                 client: RealtimeClientOptions(sharedSocket: true),
@@ -45,6 +46,9 @@ import Testing
             #expect(report.snapshotLatencyMs.count > 200)
             #expect(report.generator.frames > 0, "the frame clocks reported their punctuality")
             #expect(report.serverTicksMissed >= 0)
+            let steady = try #require(report.steady, "all six bots were in a match together for a while")
+            #expect(steady.seconds > 0)
+            #expect(steady.snapshotLatencyMs.count > 0 && steady.snapshotLatencyMs.count <= report.snapshotLatencyMs.count)
             let json = try JSONSerialization.jsonObject(with: report.json()) as? [String: Any]
             #expect((json?["generator"] as? [String: Any])?["limited"] is Bool)
             #expect(json?["server_ticks_missed"] is Int)

@@ -161,14 +161,20 @@ struct CapacityStep {
             return (node as? NSNumber)?.doubleValue
         }
         let generator = json["generator"] as? [String: Any]
+        // Latency of the steady window alone when the swarm measured one; the whole run otherwise.
+        let steady = json["steady_window"] != nil
+        func latency(_ metric: String, _ field: String) -> Double? {
+            steady ? number("steady_window", metric, field) : number(metric, field)
+        }
+        if !steady, !json.isEmpty { notes.append("latency over the whole run (the swarm saw no steady window)") }
         let limited = (generator?["limited"] as? Bool) ?? false
         var result = CapacityStepResult(
             bots: self.bots, windowSeconds: 0, serverCores: 0, swarmCores: 0, datagramsPerSecond: 0,
             serverMicrosPerDatagram: 0, echoFloorMicrosPerDatagram: floor, ratioToFloor: nil,
             serverReceiveBufferDrops: 0, allReceiveBufferDrops: 0, serverRSSBytesPerPlayer: nil,
             downstreamKbitPerPlayer: nil,
-            snapshotLatencyP50Ms: number("snapshot_latency_ms", "p50"), snapshotLatencyP99Ms: number("snapshot_latency_ms", "p99"),
-            snapshotLatencyMaxMs: number("snapshot_latency_ms", "max"), inputAckP99Ms: number("input_ack_ms", "p99"),
+            snapshotLatencyP50Ms: latency("snapshot_latency_ms", "p50"), snapshotLatencyP99Ms: latency("snapshot_latency_ms", "p99"),
+            snapshotLatencyMaxMs: latency("snapshot_latency_ms", "max"), inputAckP99Ms: latency("input_ack_ms", "p99"),
             stallsPerMinute: number("stalls", "per_minute"), delivery: number("delivery_ratio"),
             serverTicksMissed: number("server_ticks_missed").map { Int($0) },
             generatorLimited: limited, generatorLateFrameRatio: number("generator", "late_frame_ratio"),
