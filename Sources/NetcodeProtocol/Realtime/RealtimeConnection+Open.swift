@@ -56,6 +56,15 @@ extension RealtimeConnection {
         return .accepted(header.type, payload: payload, newlyAcked: newlyAcked)
     }
 
+    /// ``open(_:now:)``, also saying whether an accepted packet was the newest from the peer so far
+    /// (what a server needs to follow a client to a new address). One mutating call, so a caller that
+    /// keeps the connection in a class property never copies it to read a field.
+    public mutating func openNoting(_ datagram: ByteBuffer, now: UInt64) -> (result: OpenResult, newest: Bool) {
+        let before = received.highest
+        let result = open(datagram, now: now)
+        return (result, received.highest != before)
+    }
+
     private mutating func drop(_ reason: DropReason) -> OpenResult {
         stats.drops.record(reason)
         return .dropped(reason)

@@ -79,7 +79,10 @@ public struct RealtimeConnection: Sendable {
     /// theirs mutably (which a closure could not borrow): a buffer holding the next packet's header,
     /// with room for the payload. Append the payload, then call ``finishPacket(_:now:)`` before this
     /// connection opens or seals anything else. Changes nothing.
-    public func startPacket(type: PacketType, payloadCapacity: Int) -> ByteBuffer {
+    ///
+    /// `mutating` only so that a caller holding the connection in a class property gets it in place: a
+    /// non-mutating call across modules copied the whole connection (and retained everything in it).
+    public mutating func startPacket(type: PacketType, payloadCapacity: Int) -> ByteBuffer {
         let (ack, ackBits) = received.ack
         let header = PacketHeader(
             type: type,

@@ -24,6 +24,7 @@ final class MatchRunner {
     let slots: [PlayerSlot]
     private let startedAt = Date()
     private let tickNanos: UInt64
+    private let sessionTimeoutNanos: UInt64
     /// When the next tick is due, in nanoseconds of the monotonic clock the host passes in.
     private(set) var nextTickDue: UInt64
     private(set) var finished = false
@@ -50,6 +51,8 @@ final class MatchRunner {
         self.world = world
         self.quantizer = Quantizer(width: Float(settings.arenaWidth), height: Float(settings.arenaHeight))
         self.tickNanos = UInt64(1_000_000_000 / settings.tickRate)
+        let timeout = settings.sessionTimeout.components
+        self.sessionTimeoutNanos = UInt64(max(timeout.seconds, 0)) * 1_000_000_000 + UInt64(max(timeout.attoseconds, 0) / 1_000_000_000)
         self.nextTickDue = now + self.tickNanos
     }
 
@@ -100,10 +103,10 @@ final class MatchRunner {
         // Full snapshot size: a delta is never larger, so one reservation fits every player's packet.
         let capacity = SnapshotCodec.headerSize + 2 + state.players.count * 8 + state.coins.count * 6
         for (index, slot) in self.slots.enumerated() where slot.connected {
-            let sequence = slot.connection.nextSequence
             let inputs = slot.inputs.newestSequence
             // Header, snapshot and tag written once, in the buffer that goes out.
             var packet = slot.connection.startPacket(type: .snapshot, payloadCapacity: capacity)
+            let sequence = slot.connection.nextSequence
             do {
                 try slot.baselines.writePayload(for: state, lastProcessedInput: inputs, now: now, sequence: sequence, to: &packet)
                 slot.connection.finishPacket(&packet, now: now)
@@ -147,15 +150,15 @@ final class MatchRunner {
     func receive(_ packet: ByteBuffer, slot index: Int, from address: SocketAddress?, now: UInt64, output: inout MatchOutput) {
         let slot = self.slots[index]
         guard slot.connected else { return }
-        let newestBefore = slot.connection.newestReceivedSequence
-        switch slot.connection.open(packet, now: now) {
+        let (result, newest) = slot.connection.openNoting(packet, now: now)
+        switch result {
         case .dropped(let reason):
             output.drops.record(reason)
         case .accepted(let type, let payload, let newlyAcked):
             // Follow the client to a new address (NAT rebinding) only on its newest authentic packet, so a
             // reordered or captured older one can't pull the stream elsewhere.
-            if let address, slot.address != address,
-               slot.connection.newestReceivedSequence != newestBefore {
+            slot.lastHeardAt = now
+            if let address, newest, slot.address != address {
                 slot.address = address
             }
             slot.baselines.acknowledge(newlyAcked)
@@ -194,10 +197,9 @@ final class MatchRunner {
     }
 
     private func expireSilentPlayers(now: UInt64, output: inout MatchOutput) {
-        let timeout = UInt64(self.settings.sessionTimeout.components.seconds) * 1_000_000_000
-            + UInt64(self.settings.sessionTimeout.components.attoseconds / 1_000_000_000)
+        let timeout = self.sessionTimeoutNanos
         for index in self.slots.indices where self.slots[index].connected {
-            let last = self.slots[index].connection.lastReceivedAt ?? self.slots[index].joinedAt
+            let last = self.slots[index].lastHeardAt
             if now > last, now - last > timeout {
                 // The player may still hear us (a one-way outage): say why the session ended.
                 let packet = self.slots[index].connection.seal(type: .disconnect, payload: DisconnectMessage(reason: .timedOut).encoded(), now: now)

@@ -20,8 +20,9 @@ final class PlayerSlot {
     var tcp: LobbyConnectionHandleReference?
     var connected = true
     var snapshotsSent = 0
-    /// Creation time of the slot, so a player who never sends anything times out too.
-    let joinedAt: UInt64
+    /// When the newest authentic packet from this player arrived; the slot's creation before any, so a
+    /// player who never sends anything times out too.
+    var lastHeardAt: UInt64
 
     init(account: LobbyAccount, playerID: UInt8, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, now: UInt64) {
         self.account = account
@@ -29,6 +30,6 @@ final class PlayerSlot {
         self.sessionID = sessionID
         self.connection = RealtimeConnection(sessionID: sessionID, keyBytes: key)
         self.tcp = tcp
-        self.joinedAt = now
+        self.lastHeardAt = now
     }
 }

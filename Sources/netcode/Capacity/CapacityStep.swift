@@ -75,7 +75,7 @@ struct CapacityStep {
         try? FileManager.default.removeItem(at: report)
         let swarm = try ChildProcess(self.executable, [
             "bots", "--tcp-port", "\(self.tcpPort)", "--count", "\(self.bots)", "--ramp", "\(self.ramp)",
-            "--room-size", "\(self.roomSize)", "--matches", "1", "--json", report.path, "--shared-udp-socket",
+            "--room-size", "\(self.roomSize)", "--matches", "1", "--json", report.path, "--shared-udp-socket", "--frame-rate", "30",
         ], output: self.folder.appendingPathComponent("swarm-\(self.bots).log"))
         defer { swarm.terminate() }
 
