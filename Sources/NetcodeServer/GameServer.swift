@@ -275,6 +275,9 @@ public final class GameServer: Service, Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: lowWaterMark, high: configuration.maximumQueuedBytes))
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // Lobby frames are small: start each read at 256 bytes (the default 2 KiB buffer per read,
+            // kept while a frame is incomplete, was most of a connected player's memory).
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536))
             .bind(host: configuration.host, port: configuration.tcpPort) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
