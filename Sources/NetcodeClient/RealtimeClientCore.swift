@@ -207,7 +207,15 @@ final class RealtimeClientCore {
             case .disconnect:
                 let reason = (try? DisconnectMessage.decode(payload))?.reason ?? .unspecified
                 self.end(reason == .matchEnded ? .matchEnded : .disconnected(reason: reason.rawValue))
-            case .keepalive, .input:
+            case .challenge:
+                // The server checks that we receive at the address we send from: echo the token at once.
+                if let challenge = try? PathChallenge.decode(payload) {
+                    let answer = self.connection.seal(type: .response, payload: challenge.encoded(), now: now)
+                    self.experience.packetsSent += 1
+                    self.experience.bytesSent += answer.readableBytes
+                    self.transmit(answer)
+                }
+            case .keepalive, .input, .response:
                 break
             }
         }

@@ -78,6 +78,8 @@ PT_INPUT = 1
 PT_SNAPSHOT = 2
 PT_DISCONNECT = 3
 PT_KEEPALIVE = 4
+PT_CHALLENGE = 5
+PT_RESPONSE = 6
 HEADER_SIZE = 16
 TAG_SIZE = 16
 MIN_PACKET = HEADER_SIZE + TAG_SIZE
@@ -472,7 +474,7 @@ class RealtimeConnection:
         if data[2] != RT_VERSION:
             return self._drop("badVersion")
         ptype = data[3]
-        if ptype not in (1, 2, 3, 4):
+        if ptype not in (1, 2, 3, 4, 5, 6):
             return self._drop("unknownType")
         session_id, wire_seq, ack, ack_bits = struct.unpack(">IHHI", data[4:16])
         if session_id != self.session_id:
@@ -489,6 +491,8 @@ class RealtimeConnection:
         if ptype == PT_KEEPALIVE and len(payload) != 0:
             return self._drop("malformedPayload")
         if ptype == PT_DISCONNECT and len(payload) != 1:
+            return self._drop("malformedPayload")
+        if ptype in (PT_CHALLENGE, PT_RESPONSE) and len(payload) != 8:
             return self._drop("malformedPayload")
         # accepted
         self.accepted += 1
@@ -640,6 +644,7 @@ class Player:
         self.tag_failures = 0
         self.final_tick = None
         self.disconnect_reason = None
+        self.challenges = 0
         self.ended = None
         self.ping_nonce = 0
         self.pongs = 0
@@ -698,6 +703,10 @@ class Player:
             self.disconnect_reason = payload[0]
         elif ptype == PT_KEEPALIVE:
             pass
+        elif ptype == PT_CHALLENGE:
+            # 2.2: echo the token from this socket, or no snapshot ever comes here.
+            self.challenges += 1
+            self.send_packet(self.rt.seal(PT_RESPONSE, payload))
         else:
             raise ProtocolError(f"{self.label}: server sent realtime packet type {ptype}")
 
@@ -882,6 +891,7 @@ def run(args):
         "standings": [{"name": s["name"], "score": s["score"], "rank": s["rank"],
                        "connected": s["connected"]} for s in standings_a],
         "own_positions_last": [p.own_position() for p in players],
+        "challenges": [p.challenges for p in players],
     }
     for p in players:
         log(args, f"{p.label}: transport={args.transport} drops={p.rt.drops} accepted={p.rt.accepted} "
@@ -898,6 +908,10 @@ def run(args):
             problems.append("tag failures or decode errors")
         if not all(result["snapshots_decoded_delta"]):
             problems.append("a player decoded no delta snapshot")
+        if args.transport == "udp" and not all(result["challenges"]):
+            problems.append("a udp player was never challenged before its snapshots")
+        if args.transport == "tcp" and any(result["challenges"]):
+            problems.append("a tcp player was challenged (paths exist only over udp)")
         if problems:
             print(json.dumps(result))
             raise ProtocolError("strict: " + "; ".join(problems))

@@ -8,4 +8,10 @@ public enum PacketType: UInt8, Sendable, Hashable, CaseIterable {
     case disconnect = 3
     /// Either way: no payload; keeps acks and timeouts flowing when there is nothing else to send.
     case keepalive = 4
+    /// Server to client, UDP only: an 8-byte token sent to an address the server has not yet seen the
+    /// client answer from. Nothing but challenges goes to an address until it is validated.
+    case challenge = 5
+    /// Client to server: the token of the newest challenge, echoed from the address it arrived at, which
+    /// validates that address (as QUIC validates a path).
+    case response = 6
 }

@@ -38,6 +38,8 @@ extension RealtimeConnection {
         switch header.type {
         case .keepalive where payloadLength != 0: return drop(.malformedPayload)
         case .disconnect where payloadLength != DisconnectMessage.size: return drop(.malformedPayload)
+        case .challenge where payloadLength != PathChallenge.size, .response where payloadLength != PathChallenge.size:
+            return drop(.malformedPayload)
         default: break
         }
         let payload = authenticated.getSlice(

@@ -158,8 +158,8 @@ final class MatchRunner {
             // Follow the client to a new address (NAT rebinding) only on its newest authentic packet, so a
             // reordered or captured older one can't pull the stream elsewhere.
             slot.lastHeardAt = now
-            if let address, newest, slot.address != address {
-                slot.address = address
+            if let address, slot.address != address {
+                self.challengePath(of: slot, at: address, newest: newest, packetSize: packet.readableBytes, now: now, output: &output)
             }
             slot.baselines.acknowledge(newlyAcked)
             switch type {
@@ -175,10 +175,34 @@ final class MatchRunner {
                 }
             case .disconnect:
                 self.leave(index, reason: "sent disconnect")
-            case .keepalive, .snapshot:
+            case .response:
+                // The token back from the address it was sent to: that address is the client's now.
+                if let address, let pending = slot.pendingPath, pending.address == address,
+                   let answer = try? PathChallenge.decode(payload), answer.token == pending.token {
+                    slot.address = address
+                    slot.pendingPath = nil
+                }
+            case .keepalive, .snapshot, .challenge:
                 break
             }
         }
+    }
+
+    /// An authentic packet from an address that is not the player's validated one. Only the newest
+    /// packets count (a reordered or captured older one cannot start a move). The address gets a
+    /// challenge, never a snapshot, and only in answer to a packet at least as large as the challenge,
+    /// at most one per 20 ms: a spoofed source can be sent no more than was sent in its name.
+    private func challengePath(of slot: PlayerSlot, at address: SocketAddress, newest: Bool, packetSize: Int, now: UInt64, output: inout MatchOutput) {
+        guard newest else { return }
+        if slot.pendingPath?.address != address {
+            slot.pendingPath = (address, UInt64.random(in: 0...UInt64.max), nil)
+        }
+        guard var pending = slot.pendingPath, packetSize >= PathChallenge.packetSize else { return }
+        if let last = pending.challengedAt, now < last + 20_000_000 { return }
+        pending.challengedAt = now
+        slot.pendingPath = pending
+        let challenge = slot.connection.seal(type: .challenge, payload: PathChallenge(token: pending.token).encoded(), now: now)
+        output.send(challenge, to: .udp(address))
     }
 
     /// The player left the room or lost the lobby connection.

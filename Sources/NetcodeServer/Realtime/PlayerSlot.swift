@@ -13,9 +13,12 @@ final class PlayerSlot {
     var connection: RealtimeConnection
     var inputs = InputReceiver()
     var baselines = SnapshotBaselineTracker()
-    /// Where this player's datagrams come from; learned from the first authentic packet, updated when an
-    /// authentic packet arrives from elsewhere (NAT rebinding).
+    /// The validated address snapshots go to: one the client answered a challenge from. `nil` until the
+    /// first challenge is answered, so nothing but a challenge goes anywhere before that.
     var address: SocketAddress?
+    /// An address authentic packets came from that is not validated yet, the token challenged there and
+    /// when the last challenge went out.
+    var pendingPath: (address: SocketAddress, token: UInt64, challengedAt: UInt64?)?
     /// The lobby connection that carries this player's packets in a tcp match.
     var tcp: LobbyConnectionHandleReference?
     var connected = true
