@@ -13,12 +13,22 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3)
     )
 
-    let key = (0..<32).map { UInt8($0 &* 7 &+ 1) }
-    let players = (1...10).map { PlayerSnapshot(id: UInt8($0), x: UInt16($0 * 3_000), y: UInt16(20_000 + $0 * 97), score: UInt16($0), connected: true) }
-    let coins = (1...8).map { CoinSnapshot(id: UInt16($0), x: UInt16($0 * 5_000), y: UInt16($0 * 4_000)) }
+    let key: [UInt8] = (0..<32).map { (index: Int) -> UInt8 in UInt8(index &* 7 &+ 1) }
+    var players: [PlayerSnapshot] = []
+    for index in 1...10 {
+        let x = UInt16(index * 3_000)
+        let y = UInt16(20_000 + index * 97)
+        players.append(PlayerSnapshot(id: UInt8(index), x: x, y: y, score: UInt16(index), connected: true))
+    }
+    var coins: [CoinSnapshot] = []
+    for index in 1...8 {
+        coins.append(CoinSnapshot(id: UInt16(index), x: UInt16(index * 5_000), y: UInt16(index * 4_000)))
+    }
     let baseline = SnapshotState(tick: 100, players: players, coins: coins)
     // One tick later: every player moved by a chasing bot's step (a 12-bit delta), one coin replaced.
-    let moved = players.map { PlayerSnapshot(id: $0.id, x: $0.x &+ 273, y: $0.y &- 150, score: $0.score, flags: $0.flags) }
+    let moved: [PlayerSnapshot] = players.map { (player: PlayerSnapshot) -> PlayerSnapshot in
+        PlayerSnapshot(id: player.id, x: player.x &+ 273, y: player.y &- 150, score: player.score, flags: player.flags)
+    }
     let next = SnapshotState(tick: 101, players: moved, coins: Array(coins.dropFirst()) + [CoinSnapshot(id: 9, x: 1_234, y: 4_321)])
     let message = SnapshotMessage(state: next, sendTime: 123_456_789_000, lastProcessedInput: 77)
 

@@ -24,10 +24,14 @@ final class RealtimeShard: ChannelInboundHandler {
     let logger: Logger
     private var context: ChannelHandlerContext?
     private var matches: [UInt64: MatchRunner] = [:]
-    /// One timer for the whole shard: every match ticks on the shard's grid, so a tick of the shard is
-    /// one wake-up and one flush (one batch of `sendmmsg`) instead of one of each per match.
+    /// One timer for the whole shard, firing `phases` times per tick: each match ticks in one of the
+    /// phases, so a wake-up serves an eighth of the matches with one flush (one batch of `sendmmsg`),
+    /// instead of one wake-up per match (many timers) or one burst of every snapshot at once (which
+    /// queues the last ones behind the first at the receivers).
     private let tickNanos: UInt64
-    private var nextShardTick: UInt64 = 0
+    private static let phases: UInt64 = 8
+    private var nextSlice: UInt64 = 0
+    private var placed: UInt64 = 0
     private var timer: Scheduled<Void>?
     private var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
     private var output = MatchOutput()
@@ -144,45 +148,49 @@ final class RealtimeShard: ChannelInboundHandler {
         context.flush()
     }
 
-    /// Places a match on this shard; its first tick is the shard's next one.
+    /// Places a match on this shard, in the next phase of the shard's tick (round robin).
     func add(_ match: MatchRunner) {
         self.matches[match.matchID] = match
         for (index, slot) in match.slots.enumerated() {
             self.sessions[slot.sessionID] = (match, index)
         }
+        let slice = self.tickNanos / Self.phases
         if self.timer == nil {
-            self.nextShardTick = Self.now() + self.tickNanos
-            self.scheduleShardTick()
+            self.nextSlice = Self.now() + slice
+            self.scheduleSlice()
         }
-        match.startTicking(at: self.nextShardTick)
+        let phase = self.placed % Self.phases
+        self.placed += 1
+        match.startTicking(at: self.nextSlice + self.tickNanos + phase * slice)
     }
 
-    private func scheduleShardTick() {
-        self.timer = self.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(self.nextShardTick)) { [weak self] in
-            self?.runShardTick()
+    private func scheduleSlice() {
+        self.timer = self.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(self.nextSlice)) { [weak self] in
+            self?.runSlice()
         }
     }
 
-    /// Runs what is due in every match, then sends everything in one flush.
-    private func runShardTick() {
+    /// Runs the matches whose tick is due, then sends everything in one flush.
+    private func runSlice() {
         let woke = Self.now()
-        if woke > self.nextShardTick { _ = self.tickLateness.record(woke - self.nextShardTick) }
-        for match in Array(self.matches.values) {
+        if woke > self.nextSlice { _ = self.tickLateness.record(woke - self.nextSlice) }
+        for match in self.matches.values where match.nextTickDue <= woke {
             let started = Self.now()
             match.runDueTicks(now: started, output: &self.output)
             self.carryOut(match)
             _ = self.tickCost.record(Self.now() - started)
         }
         self.flush()
-        self.nextShardTick += self.tickNanos
-        if self.nextShardTick <= woke {
+        let slice = self.tickNanos / Self.phases
+        self.nextSlice += slice
+        if self.nextSlice <= woke {
             // Far behind (the thread was starved): resume on the grid from now rather than burst.
-            self.nextShardTick += ((woke - self.nextShardTick) / self.tickNanos + 1) * self.tickNanos
+            self.nextSlice += ((woke - self.nextSlice) / slice + 1) * slice
         }
         if self.matches.isEmpty {
             self.timer = nil
         } else {
-            self.scheduleShardTick()
+            self.scheduleSlice()
         }
     }
 
