@@ -112,13 +112,20 @@ struct Bot {
     private func playMatch(_ lobby: LobbyClient, number: Int) async throws {
         let clock = ContinuousClock()
         let queuedAt = clock.now
-        var ready = false
+        var ready = false {
+            didSet { if ready, !oldValue { readyAt = clock.now } }
+        }
+        var readyAt = clock.now
         var start: MatchStart?
         while start == nil {
             let waited = clock.now - queuedAt
+            // The start timeout runs from readying, not from the last message: pongs and room updates
+            // keep arriving while a room that can never fill waits, and must not keep it waiting forever.
+            let startLeft = self.configuration.startTimeout - (clock.now - readyAt)
+            if ready, startLeft <= .zero { throw Failure.step("match start timeout") }
             let message: ServerMessage?
             do {
-                message = try await lobby.next(timeout: ready ? self.configuration.startTimeout : .milliseconds(500))
+                message = try await lobby.next(timeout: ready ? startLeft : .milliseconds(500))
             } catch LobbyClientError.timedOut {
                 if ready { throw Failure.step("match start timeout") }
                 message = nil

@@ -32,9 +32,10 @@ final class MatchDirector: MatchHosting, Sendable {
         /// Which shard runs each session (to route realtime frames from tcp matches) and each room.
         var sessionShard: [UInt32: Int] = [:]
         var roomShard: [UInt32: Int] = [:]
-        /// The newest load measured on each shard, and players placed since (not yet in a measurement).
+        /// The newest load measured on each shard, and the players of the matches placed on it and not
+        /// yet finished (counted here, at placement, so two quick placements never see the same count).
         var loads: [ShardLoad]
-        var placedSince: [Int]
+        var placed: [Int]
     }
 
     /// Why a match could not be placed.
@@ -60,7 +61,7 @@ final class MatchDirector: MatchHosting, Sendable {
         self.state = NIOLockedValueBox(DirectorState(
             nextMatchID: firstMatchID,
             loads: Array(repeating: ShardLoad(), count: shards.count),
-            placedSince: Array(repeating: 0, count: shards.count)
+            placed: Array(repeating: 0, count: shards.count)
         ))
         for (index, handle) in shards.enumerated() {
             let shard = handle.shard
@@ -71,6 +72,7 @@ final class MatchDirector: MatchHosting, Sendable {
                     state.withLockedValue { state in
                         for id in sessions { state.sessionShard[id] = nil }
                         if state.roomShard[outcome.roomID] == index { state.roomShard[outcome.roomID] = nil }
+                        state.placed[index] = max(state.placed[index] - sessions.count, 0)
                     }
                     guard completed else {
                         logger.notice("match abandoned without a result", metadata: ["match": "\(outcome.record.id)"])
@@ -92,22 +94,21 @@ final class MatchDirector: MatchHosting, Sendable {
     /// tick budget.
     private func place(players: Int) throws -> Int {
         try self.state.withLockedValue { state in
-            guard let best = Self.choose(loads: state.loads, placedSince: state.placedSince, budget: self.tickBudget) else {
+            guard let best = Self.choose(loads: state.loads, placed: state.placed, budget: self.tickBudget) else {
                 throw PlacementError.overloaded(shards: self.shards.count, budget: self.tickBudget)
             }
-            state.placedSince[best] += players
+            state.placed[best] += players
             return best
         }
     }
 
-    /// The shard for a new match: among shards within `budget`, the one with the fewest players
-    /// (measured, plus those placed since the measurement); the lowest index on a tie. `nil` when every
-    /// shard is over its budget.
-    static func choose(loads: [ShardLoad], placedSince: [Int], budget: Double) -> Int? {
+    /// The shard for a new match: among shards within `budget`, the one with the fewest players placed
+    /// on it (`placed`, counted at placement and released when its matches end); the lowest index on a
+    /// tie. `nil` when every shard is over its budget.
+    static func choose(loads: [ShardLoad], placed: [Int], budget: Double) -> Int? {
         var best: Int?
         for index in loads.indices where !loads[index].isOverBudget(budget) {
-            let load = loads[index].players + placedSince[index]
-            if best.map({ load < loads[$0].players + placedSince[$0] }) ?? true { best = index }
+            if best.map({ placed[index] < placed[$0] }) ?? true { best = index }
         }
         return best
     }
@@ -122,8 +123,11 @@ final class MatchDirector: MatchHosting, Sendable {
             loads.append(load)
         }
         self.state.withLockedValue { state in
-            state.loads = loads
-            state.placedSince = Array(repeating: 0, count: loads.count)
+            for index in loads.indices {
+                var load = loads[index]
+                load.lateBefore = state.loads[index].isLate
+                state.loads[index] = load
+            }
         }
         return loads
     }
@@ -174,7 +178,7 @@ final class MatchDirector: MatchHosting, Sendable {
                 )
                 server.add(runner)
             } catch {
-                Self.releaseSessions(sessionIDs, room: launch.roomID, in: state)
+                Self.releaseSessions(sessionIDs, room: launch.roomID, shard: shardIndex, in: state)
                 throw error
             }
             logger.info("match started", metadata: [
@@ -199,10 +203,11 @@ final class MatchDirector: MatchHosting, Sendable {
         }
     }
 
-    private static func releaseSessions(_ ids: [UInt32], room: UInt32, in box: NIOLockedValueBox<DirectorState>) {
+    private static func releaseSessions(_ ids: [UInt32], room: UInt32, shard: Int, in box: NIOLockedValueBox<DirectorState>) {
         box.withLockedValue { state in
             for id in ids { state.sessionShard[id] = nil }
             state.roomShard[room] = nil
+            state.placed[shard] = max(state.placed[shard] - ids.count, 0)
         }
     }
 

@@ -24,10 +24,10 @@ final class RealtimeShard: ChannelInboundHandler {
     let logger: Logger
     private var context: ChannelHandlerContext?
     private var matches: [UInt64: MatchRunner] = [:]
-    /// One timer for the whole shard, firing `phases` times per tick: each match ticks in one of the
-    /// phases, so a wake-up serves an eighth of the matches with one flush (one batch of `sendmmsg`),
-    /// instead of one wake-up per match (many timers) or one burst of every snapshot at once (which
-    /// queues the last ones behind the first at the receivers).
+    /// One timer for the whole shard, armed for the earliest tick due: each match ticks in one of
+    /// `phases` slices of the tick, so a wake-up serves up to an eighth of the matches with one flush
+    /// (one batch of `sendmmsg`), instead of one wake-up per match (many timers) or one burst of every
+    /// snapshot at once (which queues the last ones behind the first at the receivers).
     private let tickNanos: UInt64
     private static let phases: UInt64 = 8
     private var nextSlice: UInt64 = 0
@@ -148,30 +148,41 @@ final class RealtimeShard: ChannelInboundHandler {
         context.flush()
     }
 
-    /// Places a match on this shard, in the next phase of the shard's tick (round robin).
+    /// Places a match on this shard, in the next of the shard's tick phases (round robin).
     func add(_ match: MatchRunner) {
         self.matches[match.matchID] = match
         for (index, slot) in match.slots.enumerated() {
             self.sessions[slot.sessionID] = (match, index)
         }
         let slice = self.tickNanos / Self.phases
-        if self.timer == nil {
-            self.nextSlice = Self.now() + slice
-            self.scheduleSlice()
-        }
+        let now = Self.now()
+        // Phases are slices of a grid shared by the shard's matches, so matches in one phase share
+        // their wake-ups.
+        let grid = (now / slice + 1) * slice
         let phase = self.placed % Self.phases
         self.placed += 1
-        match.startTicking(at: self.nextSlice + self.tickNanos + phase * slice)
+        match.startTicking(at: grid + self.tickNanos + phase * slice)
+        self.scheduleNext()
     }
 
-    private func scheduleSlice() {
-        self.timer = self.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(self.nextSlice)) { [weak self] in
+    /// Arms the timer for the earliest tick due among the matches (at most one wake-up per phase).
+    private func scheduleNext() {
+        guard let due = self.matches.values.lazy.map(\.nextTickDue).min() else {
+            self.timer?.cancel()
+            self.timer = nil
+            return
+        }
+        if let timer = self.timer, self.nextSlice == due { _ = timer; return }
+        self.timer?.cancel()
+        self.nextSlice = due
+        self.timer = self.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) { [weak self] in
             self?.runSlice()
         }
     }
 
     /// Runs the matches whose tick is due, then sends everything in one flush.
     private func runSlice() {
+        self.timer = nil
         let woke = Self.now()
         if woke > self.nextSlice { _ = self.tickLateness.record(woke - self.nextSlice) }
         for match in self.matches.values where match.nextTickDue <= woke {
@@ -181,17 +192,7 @@ final class RealtimeShard: ChannelInboundHandler {
             _ = self.tickCost.record(Self.now() - started)
         }
         self.flush()
-        let slice = self.tickNanos / Self.phases
-        self.nextSlice += slice
-        if self.nextSlice <= woke {
-            // Far behind (the thread was starved): resume on the grid from now rather than burst.
-            self.nextSlice += ((woke - self.nextSlice) / slice + 1) * slice
-        }
-        if self.matches.isEmpty {
-            self.timer = nil
-        } else {
-            self.scheduleSlice()
-        }
+        self.scheduleNext()
     }
 
     func isSessionInUse(_ sessionID: UInt32) -> Bool {
@@ -265,11 +266,18 @@ struct ShardLoad: Sendable {
     var tickNanos: UInt64 = 33_333_333
     var players = 0
     var matches = 0
+    /// Whether ticks also woke late in the previous measurement.
+    var lateBefore = false
 
-    /// Over its tick budget: the thread is busier than `budget` allows, or ticks wake more than half a
-    /// tick late (the thread is starved of CPU even if it is not busy itself).
+    /// Ticks woke more than a tick late in this measurement: the thread starved of CPU, even if it is
+    /// not busy itself.
+    var isLate: Bool { self.lateP99Nanos > self.tickNanos }
+
+    /// Over its tick budget: the thread busier than `budget` allows over the last second, or ticks late
+    /// in this measurement and the one before (one slow second, such as a burst of logins or a busy
+    /// neighbour process, does not turn matches away).
     func isOverBudget(_ budget: Double) -> Bool {
-        self.busy > budget || self.lateP99Nanos > self.tickNanos / 2
+        self.busy > budget || (self.isLate && self.lateBefore)
     }
 }
 

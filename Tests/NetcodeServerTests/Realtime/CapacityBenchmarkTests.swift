@@ -10,10 +10,11 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let json = folder.appendingPathComponent("capacity.json")
-        // Ports away from the defaults and from other tests; 20 bots in two rooms, 6-second matches.
+        // Ports away from the defaults and from other tests; one room of 10 bots, a 6-second match: light
+        // enough not to starve the tests that run beside it.
         let port = 29_000 + Int.random(in: 0..<900) * 4
         let process = try NetcodeBinary.start([
-            "bench", "capacity", "--bots", "20", "--match-duration", "6", "--ramp", "100", "--shards", "2",
+            "bench", "capacity", "--bots", "10", "--match-duration", "6", "--ramp", "100", "--shards", "2",
             "--tcp-port", "\(port)", "--folder", folder.path, "--json", json.path,
         ], log: folder.appendingPathComponent("run.log"))
         while process.isRunning { try await Task.sleep(for: .milliseconds(200)) }
@@ -24,13 +25,14 @@ import Testing
         let run = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         #expect(run["shards"] as? Int == 2)
         let step = try #require((run["steps"] as? [[String: Any]])?.first)
-        #expect(step["bots"] as? Int == 20)
+        #expect(step["bots"] as? Int == 10)
         #expect((step["window_s"] as? Double ?? 0) >= 1, "a steady window was found")
         #expect((step["server_cores"] as? Double ?? 0) > 0, "server CPU read from /proc")
         #expect((step["swarm_cores"] as? Double ?? 0) > 0, "swarm CPU read from /proc")
-        // 20 players at 30 Hz: about 600 inputs and 600 snapshots a second through the kernel.
+        // 10 players at 30 Hz: about 300 inputs and 300 snapshots a second through the kernel (the count
+        // is the whole machine's, and other tests may be sending too, so only the floor is certain).
         let rate = step["datagrams_per_s"] as? Double ?? 0
-        #expect(rate > 300 && rate < 2_400, "datagrams per second from /proc/net/snmp: \(rate)")
+        #expect(rate > 150, "datagrams per second from /proc/net/snmp: \(rate)")
         #expect((step["echo_floor_us_per_datagram"] as? Double ?? 0) > 0, "the echo floor was measured in the same run")
         #expect(step["server_us_per_datagram"] as? Double ?? 0 > 0)
         #expect(step["snapshot_latency_p99_ms"] is Double, "latency came from the swarm's report")

@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func forgedReplayedAndGarbageDatagramsAreDroppedSilently() async throws {
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 2, seed: 1) }
+        // Long enough that every bad datagram reaches the match while it runs, even on a busy machine.
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 5, seed: 1) }
         let match = try await server.twoPlayerMatch(transport: .udp, roomName: "abuse")
         let (alice, startA, startB) = (match.alice, match.startA, match.startB)
         let (playA, playB) = try await match.play()

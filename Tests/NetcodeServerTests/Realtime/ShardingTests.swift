@@ -73,16 +73,21 @@ import Testing
 
     @Test("placement picks the emptiest shard within budget and none when all are over it")
     func placement() {
-        func load(players: Int, busy: Double, lateMs: UInt64 = 0) -> ShardLoad {
-            ShardLoad(busy: busy, lateP99Nanos: lateMs * 1_000_000, tickNanos: 33_333_333, players: players, matches: players / 10)
+        func load(busy: Double, lateMs: UInt64 = 0, lateBefore: Bool = true) -> ShardLoad {
+            ShardLoad(busy: busy, lateP99Nanos: lateMs * 1_000_000, tickNanos: 33_333_333, lateBefore: lateBefore)
         }
-        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3), load(players: 20, busy: 0.2)], placedSince: [0, 0], budget: 0.85) == 1)
-        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3), load(players: 20, busy: 0.2)], placedSince: [0, 40], budget: 0.85) == 0,
-                "players placed since the last measurement count")
-        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3), load(players: 20, busy: 0.9)], placedSince: [0, 0], budget: 0.85) == 0,
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3), load(busy: 0.2)], placed: [50, 20], budget: 0.85) == 1)
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3), load(busy: 0.2)], placed: [50, 60], budget: 0.85) == 0)
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3), load(busy: 0.2)], placed: [20, 20], budget: 0.85) == 0, "the lowest index on a tie")
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3), load(busy: 0.9)], placed: [50, 20], budget: 0.85) == 0,
                 "a busy shard takes no new match")
-        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3, lateMs: 20), load(players: 20, busy: 0.2)], placedSince: [0, 0], budget: 0.85) == 1)
-        #expect(MatchDirector.choose(loads: [load(players: 50, busy: 0.3, lateMs: 20), load(players: 20, busy: 0.95)], placedSince: [0, 0], budget: 0.85) == nil,
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3, lateMs: 40), load(busy: 0.2)], placed: [20, 50], budget: 0.85) == 1,
+                "ticks waking more than a tick late two seconds running: starved")
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3, lateMs: 40, lateBefore: false), load(busy: 0.2)], placed: [20, 50], budget: 0.85) == 0,
+                "one late second is not overload")
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3, lateMs: 20), load(busy: 0.2)], placed: [20, 50], budget: 0.85) == 0,
+                "late by less than a tick is still within budget")
+        #expect(MatchDirector.choose(loads: [load(busy: 0.3, lateMs: 40), load(busy: 0.95)], placed: [0, 0], budget: 0.85) == nil,
                 "every shard over budget: nowhere to place")
     }
 
