@@ -22,7 +22,7 @@ public final class GameServer: Service, Sendable {
     private let state = NIOLockedValueBox(RunState())
 
     struct RunState {
-        var listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>?
+        var listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>?
         var realtime: RealtimeEndpoint?
         var shutdownRequested = false
     }
@@ -59,6 +59,9 @@ public final class GameServer: Service, Sendable {
                 window: configuration.loginFailureWindow,
                 blockDuration: configuration.loginBlockDuration
             ),
+            registrations: RegistrationLimiter(allowed: configuration.registrationsPerAddress, window: configuration.registrationWindow),
+            trustedAddresses: configuration.trustedAddresses,
+            maximumPendingHashes: configuration.maximumPendingHashes,
             logger: logger
         )
         self.recorder = ResultRecorder(database: database, logger: logger)
@@ -103,7 +106,7 @@ public final class GameServer: Service, Sendable {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
                             group.addTask {
-                                await LobbyConnection(channel: connection, lobby: self.lobby, matchHost: matchHost, configuration: self.configuration, logger: self.logger).run()
+                                await LobbyConnection(channel: connection.channel, frameLimit: connection.frameLimit, lobby: self.lobby, matchHost: matchHost, configuration: self.configuration, logger: self.logger).run()
                             }
                         }
                     }
@@ -125,7 +128,7 @@ public final class GameServer: Service, Sendable {
     /// Starts a graceful shutdown: no new connections, `goingAway` to every client, then every socket
     /// closed. ``run()`` returns when that is done.
     public func shutdown() {
-        let listener = self.state.withLockedValue { state -> NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>? in
+        let listener = self.state.withLockedValue { state -> NIOAsyncChannel<AcceptedLobbyChannel, Never>? in
             guard !state.shutdownRequested else { return nil }
             state.shutdownRequested = true
             return state.listener
@@ -265,7 +268,7 @@ public final class GameServer: Service, Sendable {
         }
     }
 
-    private func makeListener() async throws -> NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never> {
+    private func makeListener() async throws -> NIOAsyncChannel<AcceptedLobbyChannel, Never> {
         let configuration = self.configuration
         let lowWaterMark = min(64 * 1024, configuration.maximumQueuedBytes / 2)
         return try await ServerBootstrap(group: self.eventLoopGroup)
@@ -281,13 +284,17 @@ public final class GameServer: Service, Sendable {
             .bind(host: configuration.host, port: configuration.tcpPort) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
+                    let frameLimit = LobbyFrameLimit(afterLogin: configuration.maximumFrameSize)
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(LobbyFrameDecoder(maximumFrameSize: configuration.maximumFrameSize)),
+                        ByteToMessageHandler(LoginAwareFrameDecoder(limit: frameLimit)),
                         MessageToByteHandler(LobbyFrameEncoder()),
                         IdleStateHandler(readTimeout: idleTimeout),
                         IdleTimeoutHandler(timeout: configuration.idleTimeout),
                     ])
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return AcceptedLobbyChannel(
+                        channel: try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel),
+                        frameLimit: frameLimit
+                    )
                 }
             }
     }

@@ -34,6 +34,18 @@ public struct ServerConfiguration: Sendable {
     public var loginFailuresAllowed: Int
     public var loginFailureWindow: Duration
     public var loginBlockDuration: Duration
+    /// Accounts one address may create within `registrationWindow`; addresses in `trustedAddresses` are
+    /// exempt.
+    public var registrationsPerAddress: Int
+    public var registrationWindow: Duration
+    /// Addresses exempt from the per-address limits on registrations, connections and rooms (the local
+    /// bot swarm); loopback by default.
+    public var trustedAddresses: Set<String>
+    /// Password hashes (logins and registrations) queued or running at once; more are refused with
+    /// `serverFull` instead of waiting in an unbounded queue.
+    public var maximumPendingHashes: Int
+    /// Lobby connections one untrusted address may hold at once.
+    public var maximumConnectionsPerAddress: Int
     /// Transport of matches whose room did not choose one.
     public var defaultTransport: UpdateTransport
     public var lobbyLimits: LobbyState.Limits
@@ -68,6 +80,11 @@ public struct ServerConfiguration: Sendable {
         loginFailuresAllowed: Int = 5,
         loginFailureWindow: Duration = .seconds(60),
         loginBlockDuration: Duration = .seconds(30),
+        registrationsPerAddress: Int = 10,
+        registrationWindow: Duration = .seconds(3600),
+        trustedAddresses: Set<String> = ServerConfiguration.loopbackAddresses,
+        maximumPendingHashes: Int = 64,
+        maximumConnectionsPerAddress: Int = 32,
         defaultTransport: UpdateTransport = .udp,
         lobbyLimits: LobbyState.Limits = .init(),
         shutdownGracePeriod: Duration = .seconds(4),
@@ -99,8 +116,18 @@ public struct ServerConfiguration: Sendable {
         self.loginFailuresAllowed = loginFailuresAllowed
         self.loginFailureWindow = loginFailureWindow
         self.loginBlockDuration = loginBlockDuration
+        self.registrationsPerAddress = registrationsPerAddress
+        self.registrationWindow = registrationWindow
+        self.trustedAddresses = trustedAddresses
+        self.maximumPendingHashes = maximumPendingHashes
+        self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
         self.defaultTransport = defaultTransport
         self.lobbyLimits = lobbyLimits
         self.shutdownGracePeriod = shutdownGracePeriod
     }
+}
+
+extension ServerConfiguration {
+    /// The addresses trusted by default: this machine.
+    public static let loopbackAddresses: Set<String> = ["127.0.0.1", "::1", "::ffff:127.0.0.1"]
 }

@@ -31,3 +31,16 @@ extension NetcodeDatabase {
         }
     }
 }
+
+extension NetcodeDatabase {
+    /// Makes every later write of a login time fail as a full disk would; for testing what a login does
+    /// when the database cannot be written.
+    func failLoginTimeWrites() async throws {
+        try await write { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER fail_login_time BEFORE UPDATE OF last_login_at ON accounts
+                BEGIN SELECT RAISE(FAIL, 'database or disk is full (test)'); END
+                """)
+        }
+    }
+}

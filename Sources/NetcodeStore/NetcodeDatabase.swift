@@ -8,7 +8,7 @@ internal import GRDB
 /// Writes that belong together (a match and its players, a comparison run and its points) are
 /// one transaction each, so a reader never sees half of one.
 ///
-/// Open the real database with ``openFile(path:busyTimeout:)`` and a throwaway one for tests
+/// Open the real database with ``openFile(path:busyTimeout:createIfMissing:)`` and a throwaway one for tests
 /// with ``inMemory()``. See `docs/DATABASE.md` for the tables and their units.
 public final class NetcodeDatabase: Sendable {
     /// The connection all methods go through: a `DatabasePool` on a file, a `DatabaseQueue` in
@@ -24,21 +24,37 @@ public final class NetcodeDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// Opens (creating if needed) the database file at `path` and migrates it to the current schema.
+    /// Opens (creating if needed) the database file at `path`, checks it and migrates it to the current
+    /// schema.
     ///
     /// The parent folder is created when missing. The file is opened in WAL mode, so readers
-    /// (`netcode results`, the sqlite3 CLI) never block the server's writes.
+    /// (`netcode results`, the sqlite3 CLI) never block the server's writes. Before anything is written,
+    /// SQLite's `PRAGMA quick_check` must find the file intact: a corrupt database that still opens is
+    /// refused instead of being served from (and written to) until a query trips over the damage.
     ///
-    /// - Parameter busyTimeout: how long a write waits for another process that holds the write
-    ///   lock before failing with ``StoreError/databaseFailure(detail:)``.
-    /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the folder cannot be created, the file
-    ///   is not a SQLite database, or its schema cannot be migrated.
-    public static func openFile(path: String, busyTimeout: Duration = .seconds(5)) throws -> NetcodeDatabase {
+    /// - Parameters:
+    ///   - busyTimeout: how long a write waits for another process that holds the write lock before
+    ///     failing with ``StoreError/databaseFailure(detail:)``.
+    ///   - createIfMissing: false for readers (`netcode results`): a missing file is then an error
+    ///     (a mistyped path), and nothing is created.
+    /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file is missing (and may not be
+    ///   created), the folder cannot be created, the file is not a SQLite database, fails the integrity
+    ///   check, or its schema cannot be migrated.
+    public static func openFile(path: String, busyTimeout: Duration = .seconds(5), createIfMissing: Bool = true) throws -> NetcodeDatabase {
+        if !createIfMissing, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path: path, reason: "the file does not exist (check the path given to --db)")
+        }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let pool = try DatabasePool(path: path, configuration: makeConfiguration(busyTimeout: busyTimeout))
+            let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+            guard problems == ["ok"] else {
+                throw StoreError.cannotOpen(path: path, reason: Self.corrupt("PRAGMA quick_check: " + problems.joined(separator: "; ")))
+            }
             return try NetcodeDatabase(pool)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
         }
@@ -70,11 +86,16 @@ public final class NetcodeDatabase: Sendable {
 
     private static func reason(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
-            return error.message ?? "SQLite error \(error.resultCode.rawValue)"
+            let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+            return error.resultCode == .SQLITE_CORRUPT ? Self.corrupt(message) : message
         }
         if let error = error as? StoreError {
             return error.description
         }
         return String(describing: error)
+    }
+
+    private static func corrupt(_ detail: String) -> String {
+        "the file is corrupt (\(detail)); restore a backup, or move it aside to start with an empty database"
     }
 }

@@ -26,8 +26,14 @@ struct DatabaseOptions: ParsableArguments {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// Parses "30s", "500ms", "2m" or a bare number of seconds.
+/// Parses "30s", "500ms", "2m" or a bare number of seconds, from 0 up to ``maximumSeconds``.
+///
+/// Anything else (a negative or non-finite number, or one too large to count in nanoseconds) is refused
+/// as an invalid value, so the option's error names it instead of the program trapping on the conversion.
 struct DurationArgument: ExpressibleByArgument, Sendable {
+    /// 30 days: longer than any timeout or run this program takes, and far inside `Int64` nanoseconds.
+    static let maximumSeconds: Double = 30 * 24 * 3600
+
     var duration: Duration
 
     init(_ duration: Duration) { self.duration = duration }
@@ -35,13 +41,14 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
     init?(argument: String) {
         let text = argument.lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60)]
+        var seconds: Double?
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value >= 0 else { return nil }
-            self.duration = .nanoseconds(Int64(value * scale * 1e9))
-            return
+            seconds = Double(text.dropLast(suffix.count)).map { $0 * scale }
+            break
         }
-        guard let seconds = Double(text), seconds >= 0 else { return nil }
-        self.duration = .nanoseconds(Int64(seconds * 1e9))
+        if seconds == nil { seconds = Double(text) }
+        guard let seconds, seconds.isFinite, seconds >= 0, seconds <= Self.maximumSeconds else { return nil }
+        self.duration = .nanoseconds(Int64((seconds * 1e9).rounded()))
     }
 
     var defaultValueDescription: String { "\(self.duration)" }

@@ -117,7 +117,9 @@ extension LabCommand {
         @Flag(help: "Do not print the link's counters at the end.")
         var quiet = false
 
-        @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).")
+        // Only what follows `--` is the command: capturing everything instead would take `--help` for a
+        // command to run.
+        @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
         var command: [String] = []
 
         func run() async throws {

@@ -17,7 +17,8 @@ struct ResultsCommand: AsyncParsableCommand {
     var top: Int = 10
 
     func run() async throws {
-        let database = try NetcodeDatabase.openFile(path: self.database.databasePath)
+        // Reading never creates a database: a mistyped --db says so instead of showing an empty one.
+        let database = try NetcodeDatabase.openFile(path: self.database.databasePath, createIfMissing: false)
         try await Self.printResults(database: database, limit: self.limit, top: self.top)
     }
 

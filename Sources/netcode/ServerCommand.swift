@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Foundation
 import Logging
@@ -30,6 +31,18 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "Lobby connections served at once; more are refused with 'server full'.")
     var maxConnections: Int = 4096
+
+    @Option(help: "Lobby connections one address may hold at once (trusted addresses are exempt).")
+    var maxConnectionsPerAddress: Int = 32
+
+    @Option(help: "New accounts one address may create per hour (trusted addresses are exempt).")
+    var maxRegistrationsPerHour: Int = 10
+
+    @Option(help: "Comma-separated addresses exempt from the per-address limits, or 'none'. Default: loopback (127.0.0.1, ::1).")
+    var trustedAddresses: String?
+
+    @Option(help: "Password checks queued or running at once; more are refused with 'server full' at once.")
+    var maxPendingHashes: Int = 64
 
     @Option(help: "Close a lobby client that sends nothing for this long (e.g. 30s, 500ms).")
     var idleTimeout: DurationArgument = .init(.seconds(30))
@@ -73,6 +86,11 @@ struct ServerCommand: AsyncParsableCommand {
             framesPerSecond: self.maxFrameRate,
             frameBurst: self.maxFrameRate * 2,
             passwordIterations: self.passwordIterations,
+            registrationsPerAddress: self.maxRegistrationsPerHour,
+            registrationWindow: .seconds(3600),
+            trustedAddresses: Self.parseTrustedAddresses(self.trustedAddresses),
+            maximumPendingHashes: self.maxPendingHashes,
+            maximumConnectionsPerAddress: self.maxConnectionsPerAddress,
             defaultTransport: self.updates.transport,
             lobbyLimits: .init(minimumPlayersToStart: self.minPlayers),
             match: self.match.settings,
@@ -100,6 +118,13 @@ struct ServerCommand: AsyncParsableCommand {
         guard self.maxFrameSize >= 64, self.maxFrameSize <= 16 << 20 else {
             throw ValidationError("--max-frame-size must be between 64 bytes and 16 MiB")
         }
+        guard self.maxConnectionsPerAddress >= 1 else { throw ValidationError("--max-connections-per-address must be at least 1") }
+        guard self.maxRegistrationsPerHour >= 0 else { throw ValidationError("--max-registrations-per-hour must be 0 or more") }
+        guard self.maxPendingHashes >= 1 else { throw ValidationError("--max-pending-hashes must be at least 1") }
+        if let text = self.trustedAddresses, text != "none",
+           Self.parseTrustedAddresses(text).isEmpty || text.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--trusted-addresses takes addresses separated by commas (e.g. 127.0.0.1,::1), or 'none'")
+        }
         guard self.passwordIterations >= 1 else { throw ValidationError("--password-iterations must be at least 1") }
         guard self.minPlayers >= 1 else { throw ValidationError("--min-players must be at least 1") }
         guard (1...64).contains(self.shards) else { throw ValidationError("--shards must be between 1 and 64") }
@@ -108,6 +133,15 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard (0.1...1).contains(self.tickBudget) else { throw ValidationError("--tick-budget must be between 0.1 and 1") }
         do { try self.match.settings.validate() } catch { throw ValidationError("\(error)") }
+    }
+}
+
+extension ServerCommand {
+    /// nil: loopback; "none": nobody; otherwise the comma-separated addresses.
+    static func parseTrustedAddresses(_ text: String?) -> Set<String> {
+        guard let text else { return ServerConfiguration.loopbackAddresses }
+        guard text != "none" else { return [] }
+        return Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }
 

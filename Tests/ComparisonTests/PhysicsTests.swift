@@ -23,7 +23,23 @@ import Testing
     @Test(.enabled(if: Self.availability.isAvailable, "the network lab can't be built here: \(Self.availability.reason)"))
     func tcpDeliversEverythingButStallsWhileUDPStaysFresh() async throws {
         let executable = try #require(Self.executable, "the netcode executable is built beside the tests")
-        let parameters = ComparisonParameters(losses: [0, 0.05, 0.10], latencyMs: 20, jitterMs: 2, tickRate: 60, bots: 8, secondsPerPoint: 15, runs: 1, seed: 3)
+        // One run is a sample: a statistical figure can miss its band by chance (or under a loaded machine).
+        // A miss is retried once with a fresh seed; only a second miss fails the test.
+        var problems: [String] = []
+        for seed: UInt64 in [3, 4] {
+            problems = try await Self.problems(executable: executable, seed: seed)
+            if problems.isEmpty { return }
+        }
+        for problem in problems { Issue.record(Comment(rawValue: problem)) }
+    }
+
+    /// The physics the comparison must show, as a list of what it missed (empty when all holds).
+    static func problems(executable: String, seed: UInt64) async throws -> [String] {
+        var problems: [String] = []
+        func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+            if !condition { problems.append("seed \(seed): \(message())") }
+        }
+        let parameters = ComparisonParameters(losses: [0, 0.05, 0.10], latencyMs: 20, jitterMs: 2, tickRate: 60, bots: 8, secondsPerPoint: 15, runs: 1, seed: seed)
         let runner = ComparisonRunner(parameters: parameters, runner: LabPointRunner(executable: executable), mode: .lab, modeNote: "test")
         let (report, _) = try await runner.run { _ in }
 
@@ -35,35 +51,36 @@ import Testing
         // other tests that run beside this one on two cores.)
         for point in [clean.udp, clean.tcp] {
             let p99 = try #require(point.latencyP99Ms.median)
-            #expect(p99 >= 18 && p99 < 60, "\(point.transport) p99 \(p99) ms on a clean 20 ms link")
-            #expect((point.delivery.median ?? 0) > 0.99)
+            check(p99 >= 18 && p99 < 60, "\(point.transport) p99 \(p99) ms on a clean 20 ms link")
+            check((point.delivery.median ?? 0) > 0.99, "\(point.transport) delivery \(String(describing: point.delivery.median)) on a clean link")
         }
 
         // 5% loss: TCP still delivers everything...
-        #expect((lossy.tcp.delivery.median ?? 0) > 0.999, "TCP delivery \(String(describing: lossy.tcp.delivery.median))")
+        check((lossy.tcp.delivery.median ?? 0) > 0.999, "TCP delivery \(String(describing: lossy.tcp.delivery.median))")
         // ...but its tail is several times the base delay, and every loss it repairs freezes the stream
         // behind it (head-of-line blocking): stalls over 100 ms, where UDP has none.
         let tcpP99 = try #require(lossy.tcp.latencyP99Ms.median)
         let udpP99 = try #require(lossy.udp.latencyP99Ms.median)
-        #expect(tcpP99 > 2.5 * parameters.latencyMs, "TCP p99 \(tcpP99) ms")
-        #expect(tcpP99 > 2 * udpP99, "TCP p99 \(tcpP99) ms against UDP \(udpP99) ms")
-        #expect((lossy.tcp.stallsPerMinute.median ?? 0) > 0, "TCP stalls over 100 ms")
-        #expect((lossy.tcp.longestStallMs.median ?? 0) > 100, "TCP longest stall \(String(describing: lossy.tcp.longestStallMs.median)) ms")
+        check(tcpP99 > 2.5 * parameters.latencyMs, "TCP p99 \(tcpP99) ms")
+        check(tcpP99 > 2 * udpP99, "TCP p99 \(tcpP99) ms against UDP \(udpP99) ms")
+        check((lossy.tcp.stallsPerMinute.median ?? 0) > 0, "TCP stalls over 100 ms")
+        check((lossy.tcp.longestStallMs.median ?? 0) > 100, "TCP longest stall \(String(describing: lossy.tcp.longestStallMs.median)) ms")
         // UDP: the tail stays near the base delay, and about 95% arrives.
-        #expect(udpP99 < 45, "UDP p99 \(udpP99) ms")
+        check(udpP99 < 45, "UDP p99 \(udpP99) ms")
         let udpDelivery = try #require(lossy.udp.delivery.median)
-        #expect(udpDelivery > 0.90 && udpDelivery < 0.985, "UDP delivery \(udpDelivery)")
-        #expect((lossy.udp.longestStallMs.median ?? 0) < (lossy.tcp.longestStallMs.median ?? 0))
+        check(udpDelivery > 0.90 && udpDelivery < 0.985, "UDP delivery \(udpDelivery)")
+        check((lossy.udp.longestStallMs.median ?? 0) < (lossy.tcp.longestStallMs.median ?? 0), "UDP's longest stall is shorter than TCP's")
 
         // 10% loss: the stalls grow (a repair that is lost again waits longer still), and TCP's worst
         // snapshots are many times older than UDP's.
         let heavy = (udp: try #require(report.point(loss: 0.10, transport: "udp")), tcp: try #require(report.point(loss: 0.10, transport: "tcp")))
-        #expect((heavy.tcp.delivery.median ?? 0) > 0.999)
-        #expect((heavy.tcp.longestStallMs.median ?? 0) > 150, "TCP longest stall \(String(describing: heavy.tcp.longestStallMs.median)) ms at 10% loss")
-        #expect((heavy.tcp.stallsPerMinute.median ?? 0) > (lossy.tcp.stallsPerMinute.median ?? .infinity), "more stalls at 10% than at 5%")
-        #expect((heavy.tcp.latencyP999Ms.median ?? 0) > 5 * (heavy.udp.latencyP999Ms.median ?? .infinity))
+        check((heavy.tcp.delivery.median ?? 0) > 0.999, "TCP delivery \(String(describing: heavy.tcp.delivery.median)) at 10% loss")
+        check((heavy.tcp.longestStallMs.median ?? 0) > 150, "TCP longest stall \(String(describing: heavy.tcp.longestStallMs.median)) ms at 10% loss")
+        check((heavy.tcp.stallsPerMinute.median ?? 0) > (lossy.tcp.stallsPerMinute.median ?? .infinity), "more stalls at 10% than at 5%")
+        check((heavy.tcp.latencyP999Ms.median ?? 0) > 5 * (heavy.udp.latencyP999Ms.median ?? .infinity), "TCP p99.9 many times UDP's at 10% loss")
         let heavyDelivery = try #require(heavy.udp.delivery.median)
-        #expect(heavyDelivery > 0.85 && heavyDelivery < 0.95, "UDP delivery \(heavyDelivery) at 10% loss")
+        check(heavyDelivery > 0.85 && heavyDelivery < 0.95, "UDP delivery \(heavyDelivery) at 10% loss")
+        return problems
     }
 }
 #endif

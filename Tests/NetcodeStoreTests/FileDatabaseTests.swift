@@ -67,4 +67,48 @@ struct FileDatabaseTests {
         }
         #expect(reason.contains("not a database"))
     }
+
+    @Test("a reader's missing file is an error, and nothing is created")
+    func missingFileForAReader() async throws {
+        let folder = try Self.makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("typo.sqlite").path
+
+        let error = #expect(throws: StoreError.self) { try NetcodeDatabase.openFile(path: path, createIfMissing: false) }
+        guard case .cannotOpen(_, let reason) = error else {
+            Issue.record("expected cannotOpen, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("a corrupt database that still opens is refused at start")
+    func corruptDatabaseIsRefused() async throws {
+        let folder = try Self.makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("netcode.sqlite").path
+        do {
+            let db = try NetcodeDatabase.openFile(path: path)
+            for index in 0..<400 { _ = try await Fixtures.account("player\(index)", in: db) }
+        }
+        // Closing the last connection checkpoints the write-ahead log into the file.
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        let pages = bytes.count / pageSize
+        #expect(pages > 4)
+        // Scribble over the header of the last page (an account table or index page), which opening and
+        // migrating never read.
+        let last = (pages - 1) * pageSize
+        for offset in last..<(last + 12) { bytes[offset] = 0xFF }
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        let error = #expect(throws: StoreError.self) { try NetcodeDatabase.openFile(path: path) }
+        guard case .cannotOpen(_, let reason) = error else {
+            Issue.record("expected cannotOpen, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("corrupt"))
+    }
 }

@@ -6,6 +6,7 @@ import NetcodeProtocol
 /// messages and hands them to the lobby. Catches its own errors, so one bad client can't stop the server.
 struct LobbyConnection {
     let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    let frameLimit: LobbyFrameLimit
     let lobby: LobbyService
     let matchHost: (any MatchHosting)?
     let configuration: ServerConfiguration
@@ -15,8 +16,14 @@ struct LobbyConnection {
         let address = self.channel.channel.remoteAddress?.ipAddress ?? "unknown"
         do {
             try await self.channel.executeThenClose { inbound, _ in
-                guard let handle = await self.lobby.open(channel: self.channel.channel, address: address, maximumConnections: self.configuration.maximumConnections) else {
-                    try await self.finalError(.serverFull, "the server is full or shutting down; try again later")
+                let admission = await self.lobby.open(
+                    channel: self.channel.channel, address: address, frameLimit: self.frameLimit,
+                    maximumConnections: self.configuration.maximumConnections,
+                    maximumPerAddress: self.configuration.maximumConnectionsPerAddress,
+                    trustedAddresses: self.configuration.trustedAddresses
+                )
+                guard case .opened(let handle) = admission else {
+                    if case .refused(let reason) = admission { try await self.finalError(.serverFull, reason) }
                     return
                 }
                 var logger = self.logger
@@ -27,7 +34,8 @@ struct LobbyConnection {
                     try await self.serve(inbound, handle: handle, logger: logger)
                 } catch let error as LobbyFrameError {
                     logger.info("closing lobby client after a bad frame", metadata: ["error": "\(error)"])
-                    try? await self.finalError(.frameTooLarge, "\(error)")
+                    let untilLogin = self.frameLimit.value < self.frameLimit.afterLogin ? " (frames are limited to \(self.frameLimit.value) bytes until login)" : ""
+                    try? await self.finalError(.frameTooLarge, "\(error)\(untilLogin)")
                 } catch {
                     logger.debug("lobby connection ended with an error", metadata: ["error": "\(error)"])
                 }
@@ -42,6 +50,9 @@ struct LobbyConnection {
         let clock = ContinuousClock()
         let origin = clock.now
         var limiter = FrameRateLimiter(rate: self.configuration.framesPerSecond, burst: self.configuration.frameBurst)
+        // Realtime frames skip the lobby's actor, so this connection remembers its own hello: before it,
+        // a realtime frame goes to the lobby like any other message and is refused (PROTOCOL.md 1.3).
+        var greeted = false
         for try await frame in inbound {
             guard limiter.allow(now: clock.now - origin) else {
                 logger.warning("closing flooding lobby client", metadata: ["peer": "\(handle.address)"])
@@ -58,7 +69,8 @@ struct LobbyConnection {
                 try await self.finalError(code, "\(error)")
                 return
             }
-            if case .realtime(let packet) = message, let matchHost = self.matchHost {
+            if case .hello = message { greeted = true }
+            if greeted, case .realtime(let packet) = message, let matchHost = self.matchHost {
                 await matchHost.receivedRealtimeFrame(packet, from: handle.id)
                 continue
             }

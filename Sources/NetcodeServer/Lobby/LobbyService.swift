@@ -21,6 +21,8 @@ public protocol MatchHosting: Sendable {
 public actor LobbyService {
     private var state: LobbyState
     private var connections: [ConnectionID: LobbyConnectionHandle] = [:]
+    private var connectionsByAddress: [String: Int] = [:]
+    private var frameLimits: [ConnectionID: LobbyFrameLimit] = [:]
     private var nextConnectionID: ConnectionID = 1
     private let authenticator: Authenticator
     private let logger: Logger
@@ -39,16 +41,30 @@ public actor LobbyService {
 
     public var connectionCount: Int { self.connections.count }
 
-    /// Registers a new connection; nil when the server is at its limit or going away (the caller
-    /// refuses it).
-    func open(channel: any Channel, address: String, maximumConnections: Int) -> LobbyConnectionHandle? {
-        guard !self.shuttingDown, self.connections.count < maximumConnections else { return nil }
+    enum Admission {
+        case opened(LobbyConnectionHandle)
+        /// Refused with `serverFull` and this message.
+        case refused(String)
+    }
+
+    /// Registers a new connection, or says why not: the server is at its limit or going away, or the
+    /// address already holds `maximumPerAddress` connections (unless it is trusted).
+    func open(channel: any Channel, address: String, frameLimit: LobbyFrameLimit? = nil, maximumConnections: Int, maximumPerAddress: Int, trustedAddresses: Set<String>) -> Admission {
+        guard !self.shuttingDown, self.connections.count < maximumConnections else {
+            return .refused("the server is full or shutting down; try again later")
+        }
+        let fromAddress = self.connectionsByAddress[address, default: 0]
+        guard trustedAddresses.contains(address) || fromAddress < maximumPerAddress else {
+            return .refused("too many connections from \(address) (at most \(maximumPerAddress)); close one first")
+        }
         let id = self.nextConnectionID
         self.nextConnectionID += 1
         let handle = LobbyConnectionHandle(id: id, channel: channel, address: address)
         self.connections[id] = handle
+        self.connectionsByAddress[address] = fromAddress + 1
+        if let frameLimit { self.frameLimits[id] = frameLimit }
         self.state.connected(id)
-        return handle
+        return .opened(handle)
     }
 
     func received(_ message: ClientMessage, from id: ConnectionID) {
@@ -56,7 +72,10 @@ public actor LobbyService {
     }
 
     func closed(_ id: ConnectionID) {
-        guard self.connections.removeValue(forKey: id) != nil else { return }
+        guard let handle = self.connections.removeValue(forKey: id) else { return }
+        self.frameLimits[id] = nil
+        let remaining = self.connectionsByAddress[handle.address, default: 1] - 1
+        self.connectionsByAddress[handle.address] = remaining > 0 ? remaining : nil
         self.perform(self.state.disconnected(id))
     }
 
@@ -120,6 +139,7 @@ public actor LobbyService {
         switch outcome {
         case .success(let account, let newAccount):
             self.perform(self.state.authenticationSucceeded(id, account: account, newAccount: newAccount))
+            if self.state.account(of: id) != nil { self.frameLimits[id]?.raise() }
         case .failure(let code, let message):
             self.perform(self.state.authenticationFailed(id, code: code, message: message))
         }

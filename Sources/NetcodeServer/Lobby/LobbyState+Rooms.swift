@@ -15,6 +15,9 @@ extension LobbyState {
         guard !trimmed.isEmpty, trimmed.utf8.count <= 32 else {
             return [.send(id, .error(code: .invalidArgument, message: "a room name has 1 to 32 bytes"))]
         }
+        if TextRules.hasControlCharacters(trimmed) {
+            return [.send(id, .error(code: .invalidArgument, message: "a room name may not contain control characters (newline, tab, ESC, NUL, bidi overrides)"))]
+        }
         guard (2...self.limits.maximumPlayersPerRoom).contains(Int(maxPlayers)) else {
             return [.send(id, .error(code: .invalidArgument, message: "max players must be between 2 and \(self.limits.maximumPlayersPerRoom)"))]
         }
@@ -49,8 +52,9 @@ extension LobbyState {
         return self.broadcastState(of: room)
     }
 
-    /// Removes the connection from its room, if any. An empty room is removed; a room in a match is told
-    /// the player left.
+    /// Removes the connection from its room, if any. A room in a match is told the player left. An empty
+    /// room is removed at once, even during its match, so rooms nobody is in never fill the room limit; the
+    /// match's end then finds no room and is dropped.
     mutating func leaveRoom(_ id: ConnectionID) -> [Action] {
         guard let roomID = self.connections[id]?.roomID, var room = self.rooms[roomID] else { return [] }
         self.connections[id]?.roomID = nil
@@ -60,7 +64,7 @@ extension LobbyState {
         if room.inMatch {
             actions.append(.leaveMatch(roomID: roomID, accountID: member.account.id))
         }
-        if room.members.isEmpty && !room.inMatch {
+        if room.members.isEmpty {
             self.rooms[roomID] = nil
             return actions
         }
@@ -76,6 +80,9 @@ extension LobbyState {
         }
         guard !text.isEmpty, text.utf8.count <= self.limits.maximumChatBytes else {
             return [.send(id, .error(code: .invalidArgument, message: "a chat message has 1 to \(self.limits.maximumChatBytes) bytes"))]
+        }
+        if TextRules.hasControlCharacters(text) {
+            return [.send(id, .error(code: .invalidArgument, message: "a chat message may not contain control characters (newline, tab, ESC, NUL, bidi overrides)"))]
         }
         let message = ServerMessage.chatMessage(roomID: roomID, fromAccount: account.id, fromName: account.name, text: text)
         return room.members.map { .send($0.connection, message) }

@@ -78,6 +78,13 @@ final class MatchDirector: MatchHosting, Sendable {
                         logger.notice("match abandoned without a result", metadata: ["match": "\(outcome.record.id)"])
                         return
                     }
+                    // A match every player left (or timed out of) is not a match played: no row. The
+                    // lobby still hears of the end, so a room whose members stayed in it opens again.
+                    guard outcome.record.players.contains(where: \.connectedAtEnd) else {
+                        logger.notice("match ended with every player gone; not recorded", metadata: ["match": "\(outcome.record.id)"])
+                        results.spawn { await lobby.matchEnded(roomID: outcome.roomID, matchID: UInt64(outcome.record.id), standings: []) }
+                        return
+                    }
                     // Off the tick: the result is stored first, then announced, so every result a client
                     // hears of is in the database. The write is registered before this returns, so a
                     // shutdown that waits for `results` cannot miss it.

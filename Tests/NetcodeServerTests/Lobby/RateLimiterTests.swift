@@ -13,12 +13,24 @@ import Testing
         #expect(limiter.retryDelay(for: "10.0.0.1", now: .seconds(33)) == nil, "the block ends")
     }
 
-    @Test func successClearsTheRecord() {
-        var limiter = LoginRateLimiter(allowedFailures: 2, window: .seconds(60), blockDuration: .seconds(30))
-        limiter.recordFailure(for: "a", now: .zero)
-        limiter.recordSuccess(for: "a")
-        limiter.recordFailure(for: "a", now: .seconds(1))
-        #expect(limiter.retryDelay(for: "a", now: .seconds(2)) == nil)
+    @Test func aSuccessForgivesOnlyItsOwnAttempt() {
+        var limiter = LoginRateLimiter(allowedFailures: 3, window: .seconds(60), blockDuration: .seconds(30))
+        // Two wrong guesses at the victim, then a login into one's own account from the same address.
+        #expect(limiter.beginAttempt(for: "a", name: "victim", now: .zero) == nil)
+        #expect(limiter.beginAttempt(for: "a", name: "victim", now: .seconds(1)) == nil)
+        #expect(limiter.beginAttempt(for: "a", name: "me", now: .seconds(2)) == nil)
+        limiter.recordSuccess(for: "a", name: "me")
+        // The success forgave its own attempt, not the guesses: one more guess, then the block.
+        #expect(limiter.beginAttempt(for: "a", name: "victim", now: .seconds(3)) == nil)
+        #expect(limiter.beginAttempt(for: "a", name: "victim", now: .seconds(4)) != nil)
+        #expect(limiter.beginAttempt(for: "a", name: "me", now: .seconds(4)) != nil, "the whole address waits")
+    }
+
+    @Test func attemptsCountWhenTheyStartNotWhenTheyFail() {
+        var limiter = LoginRateLimiter(allowedFailures: 5, window: .seconds(60), blockDuration: .seconds(30))
+        // A thousand guesses arrive before any hash is done: only the first five go ahead.
+        let admitted = (0..<1_000).filter { index in limiter.beginAttempt(for: "a", name: "victim\(index)", now: .zero) == nil }.count
+        #expect(admitted == 5)
     }
 
     @Test func trackedAddressesAreBounded() {
