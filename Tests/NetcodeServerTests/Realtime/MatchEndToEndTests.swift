@@ -61,7 +61,8 @@ import Testing
         #expect(stored.durationTicks == durationTicks)
         #expect(stored.players.count == 2)
         for player in stored.players {
-            #expect(player.inputsReceived > durationTicks / 2, "the server received \(player.inputsReceived) inputs")
+            // A client starved of CPU resumes from now rather than burst its missed inputs: a quarter is the floor.
+            #expect(player.inputsReceived > durationTicks / 4, "the server received \(player.inputsReceived) inputs")
             #expect(player.snapshotsSent >= durationTicks - 1)
             #expect(player.rttMs > 0 && player.rttMs < 500, "loopback round trip, with room for a loaded machine")
             let standing = try #require(played.standings.first { Int64($0.accountID) == player.accountID })
