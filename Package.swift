@@ -97,6 +97,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `netcode sockets`: experiments on real sockets with the kernel's counters as evidence.
+        .target(
+            name: "SocketExperiments",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "netcode",
             dependencies: [
@@ -106,6 +114,7 @@ let package = Package(
                 "Comparison",
                 "LinkEmulator",
                 "NetworkLab",
+                "SocketExperiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,6 +122,7 @@ let package = Package(
         ),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "NetworkLab", "NetcodeStore"]),
+        .testTarget(name: "SocketExperimentsTests", dependencies: ["SocketExperiments"]),
         .testTarget(name: "NetworkLabTests", dependencies: ["NetworkLab", "LinkEmulator"]),
         .testTarget(
             name: "BotSwarmTests",

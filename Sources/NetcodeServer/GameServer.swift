@@ -274,6 +274,8 @@ public final class GameServer: Service, Sendable {
         return try await ServerBootstrap(group: self.eventLoopGroup)
             .serverChannelOption(.backlog, value: configuration.listenBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // A client's FIN ends only its direction: frames sent just before it still get their answers.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: lowWaterMark, high: configuration.maximumQueuedBytes))

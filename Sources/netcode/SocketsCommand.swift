@@ -1,0 +1,76 @@
+import ArgumentParser
+import SocketExperiments
+
+#if canImport(Glibc)
+import Glibc
+
+/// `netcode sockets <experiment>`: one chapter of a socket's life, run on real loopback sockets, with
+/// the kernel's own counters as the evidence. docs/SOCKETS.md explains each one.
+struct SocketsCommand: ParsableCommand {
+    enum Experiment: String, CaseIterable, ExpressibleByArgument {
+        case backlog, timeWait = "time-wait", reuseport, nagle, rcvbuf, halfClose = "half-close", ioModels = "io-models", unix, all
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "sockets",
+        abstract: "Socket experiments on loopback: backlog, time-wait, reuseport, nagle, rcvbuf, half-close, io-models, unix.",
+        discussion: """
+            Each experiment prints its steps (•), the kernel's evidence (=) and notes (!). All run on \
+            127.0.0.1 or socketpairs, end by themselves within seconds (time-wait and backlog take a few), \
+            and leave nothing behind but TIME_WAIT entries the kernel expires after 60 s. Kernel counters are \
+            read for the whole network namespace: other traffic on the machine can add to them.
+
+            Examples:
+              netcode sockets backlog --backlog 2 --clients 8
+              netcode sockets rcvbuf
+              netcode sockets all
+            """
+    )
+
+    @Argument(help: "The experiment: \(Experiment.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var experiment: Experiment
+
+    @Option(help: "backlog: the listen() backlog.")
+    var backlog: Int32 = 2
+
+    @Option(help: "backlog: clients that connect; reuseport: flows.")
+    var clients: Int = 8
+
+    @Option(help: "io-models: round trips per client.")
+    var roundTrips: Int = 500
+
+    func validate() throws {
+        guard (1...64).contains(self.clients) else { throw ValidationError("--clients must be 1...64") }
+        guard (0...128).contains(self.backlog) else { throw ValidationError("--backlog must be 0...128") }
+        guard (1...100_000).contains(self.roundTrips) else { throw ValidationError("--round-trips must be 1...100000") }
+    }
+
+    func run() throws {
+        let log = ExperimentLog { line in print(line) }
+        let chosen = self.experiment == .all ? Experiment.allCases.filter { $0 != .all } : [self.experiment]
+        for experiment in chosen {
+            print("== \(experiment.rawValue)")
+            switch experiment {
+            case .backlog: _ = try BacklogExperiment.run(backlog: self.backlog, clients: self.clients, log: log)
+            case .timeWait: _ = try TimeWaitExperiment.run(log: log)
+            case .reuseport: _ = try ReusePortExperiment.run(flows: max(self.clients, 2) * 4, log: log)
+            case .nagle: _ = try NagleExperiment.run(log: log)
+            case .rcvbuf: _ = try ReceiveBufferExperiment.run(log: log)
+            case .halfClose: _ = try HalfCloseExperiment.run(log: log)
+            case .ioModels: _ = try IOModelExperiment.run(roundTripsPerClient: self.roundTrips, log: log)
+            case .unix: _ = try UnixSocketExperiment.run(log: log)
+            case .all: break
+            }
+            print("")
+        }
+    }
+}
+#else
+struct SocketsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sockets", abstract: "Socket experiments (Linux only).")
+
+    func run() throws {
+        throw ValidationError("the socket experiments read Linux's /proc; they run on Linux only")
+    }
+}
+#endif
