@@ -7,6 +7,11 @@ extension LobbyState.Room {
 }
 
 extension LobbyState {
+    /// Rooms with at least one member among `connections`.
+    func roomCount(withMembersAmong connections: Set<ConnectionID>) -> Int {
+        self.rooms.values.filter { room in room.members.contains { connections.contains($0.connection) } }.count
+    }
+
     mutating func createRoom(_ id: ConnectionID, account: LobbyAccount, name: String, maxPlayers: UInt8, transport: UpdateTransport?) -> [Action] {
         if self.connections[id]?.roomID != nil {
             return [.send(id, .error(code: .alreadyInRoom, message: "leave your room before creating another"))]

@@ -226,4 +226,27 @@ import Testing
         #expect(code == .invalidArgument)
         try await server.stop()
     }
+
+    @Test func roomsAreLimitedPerUntrustedAddress() async throws {
+        let server = try await TestServer.start {
+            $0.trustedAddresses = []
+            $0.maximumRoomsPerAddress = 2
+        }
+        var players: [LobbyClient] = []
+        for index in 0..<3 { players.append(try await server.player("player\(index)")) }
+        for index in 0..<2 {
+            try await players[index].send(.createRoom(name: "room \(index)", maxPlayers: 2, transport: nil))
+            _ = try await players[index].expect("roomState") { if case .roomState = $0 { true } else { nil } }
+        }
+        try await players[2].send(.createRoom(name: "one too many", maxPlayers: 2, transport: nil))
+        let (code, text) = try await players[2].expectError()
+        #expect(code == .serverFull)
+        #expect(text.contains("rooms already"))
+        // Leaving one makes room for another.
+        try await players[0].send(.leaveRoom)
+        _ = try await players[0].expect("leftRoom") { if case .leftRoom = $0 { true } else { nil } }
+        try await players[2].send(.createRoom(name: "now it fits", maxPlayers: 2, transport: nil))
+        _ = try await players[2].expect("roomState") { if case .roomState = $0 { true } else { nil } }
+        try await server.stop()
+    }
 }
