@@ -45,6 +45,9 @@ public struct LabPointRunner: PointRunner {
             "--tick-rate", "\(parameters.tickRate)", "--snapshot-interval", "\(parameters.snapshotInterval)",
             "--match-duration", "\(parameters.secondsPerPoint)", "--seed", "\(point.seed)",
             "--min-players", "\(parameters.bots)",
+            // The bots connect from the client side's address, not loopback: exempt it from the
+            // per-address limits, as loopback is for a local swarm.
+            "--trusted-addresses", lab.address(of: .client),
         ], in: .server, options: LabSpawnOptions(output: .files(standardOutput: path("server.out"), standardError: path("server.err"))))
         let bots = try lab.spawn([
             self.executable, "bots",

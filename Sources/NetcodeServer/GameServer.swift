@@ -73,6 +73,8 @@ public final class GameServer: Service, Sendable {
                 maximumFrameSize: configuration.maximumFrameSize
             ),
             authenticator: authenticator,
+            maximumRoomsPerAddress: configuration.maximumRoomsPerAddress,
+            trustedAddresses: configuration.trustedAddresses,
             logger: logger
         )
     }

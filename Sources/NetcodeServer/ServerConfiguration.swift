@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumPendingHashes: Int
     /// Lobby connections one untrusted address may hold at once.
     public var maximumConnectionsPerAddress: Int
+    /// Rooms one untrusted address may have members in at once; creating another is refused.
+    public var maximumRoomsPerAddress: Int
     /// Transport of matches whose room did not choose one.
     public var defaultTransport: UpdateTransport
     public var lobbyLimits: LobbyState.Limits
@@ -85,6 +87,7 @@ public struct ServerConfiguration: Sendable {
         trustedAddresses: Set<String> = ServerConfiguration.loopbackAddresses,
         maximumPendingHashes: Int = 64,
         maximumConnectionsPerAddress: Int = 32,
+        maximumRoomsPerAddress: Int = 4,
         defaultTransport: UpdateTransport = .udp,
         lobbyLimits: LobbyState.Limits = .init(),
         shutdownGracePeriod: Duration = .seconds(4),
@@ -121,6 +124,7 @@ public struct ServerConfiguration: Sendable {
         self.trustedAddresses = trustedAddresses
         self.maximumPendingHashes = maximumPendingHashes
         self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
+        self.maximumRoomsPerAddress = maximumRoomsPerAddress
         self.defaultTransport = defaultTransport
         self.lobbyLimits = lobbyLimits
         self.shutdownGracePeriod = shutdownGracePeriod

@@ -35,6 +35,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Lobby connections one address may hold at once (trusted addresses are exempt).")
     var maxConnectionsPerAddress: Int = 32
 
+    @Option(help: "Rooms one address may be in at once; creating another is refused (trusted addresses are exempt).")
+    var maxRoomsPerAddress: Int = 4
+
     @Option(help: "New accounts one address may create per hour (trusted addresses are exempt).")
     var maxRegistrationsPerHour: Int = 10
 
@@ -91,6 +94,7 @@ struct ServerCommand: AsyncParsableCommand {
             trustedAddresses: Self.parseTrustedAddresses(self.trustedAddresses),
             maximumPendingHashes: self.maxPendingHashes,
             maximumConnectionsPerAddress: self.maxConnectionsPerAddress,
+            maximumRoomsPerAddress: self.maxRoomsPerAddress,
             defaultTransport: self.updates.transport,
             lobbyLimits: .init(minimumPlayersToStart: self.minPlayers),
             match: self.match.settings,
@@ -119,6 +123,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--max-frame-size must be between 64 bytes and 16 MiB")
         }
         guard self.maxConnectionsPerAddress >= 1 else { throw ValidationError("--max-connections-per-address must be at least 1") }
+        guard self.maxRoomsPerAddress >= 1 else { throw ValidationError("--max-rooms-per-address must be at least 1") }
         guard self.maxRegistrationsPerHour >= 0 else { throw ValidationError("--max-registrations-per-hour must be 0 or more") }
         guard self.maxPendingHashes >= 1 else { throw ValidationError("--max-pending-hashes must be at least 1") }
         if let text = self.trustedAddresses, text != "none",

@@ -18,7 +18,8 @@ extension ClientMessage {
         case .logout:
             self = .logout
         case .listRooms:
-            self = .listRooms
+            // The page's start is optional: a bare listRooms asks for the first page.
+            self = buffer.readableBytes == 0 ? .listRooms : .listRoomsAfter(try buffer.readLobbyInteger("after"))
         case .createRoom:
             let name = try buffer.readLobbyString("name")
             let maxPlayers: UInt8 = try buffer.readLobbyInteger("maxPlayers")
@@ -69,6 +70,9 @@ extension ClientMessage {
             buffer.writeInteger(LobbyMessageType.logout.rawValue)
         case .listRooms:
             buffer.writeInteger(LobbyMessageType.listRooms.rawValue)
+        case .listRoomsAfter(let after):
+            buffer.writeInteger(LobbyMessageType.listRooms.rawValue)
+            buffer.writeInteger(after)
         case .createRoom(let name, let maxPlayers, let transport):
             buffer.writeInteger(LobbyMessageType.createRoom.rawValue)
             buffer.writeLobbyString(name)

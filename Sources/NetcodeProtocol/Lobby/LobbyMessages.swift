@@ -118,7 +118,10 @@ public enum ClientMessage: Sendable, Hashable {
     case register(name: String, password: String)
     case login(name: String, password: String)
     case logout
+    /// The first page of rooms, in id order.
     case listRooms
+    /// The next page: rooms whose id is greater than the last one of the page before.
+    case listRoomsAfter(UInt32)
     /// `transport == nil` lets the server choose its default.
     case createRoom(name: String, maxPlayers: UInt8, transport: UpdateTransport?)
     case joinRoom(id: UInt32)

@@ -29,9 +29,15 @@ public actor LobbyService {
     private var matchHost: (any MatchHosting)?
     private var shuttingDown = false
 
-    init(state: LobbyState, authenticator: Authenticator, logger: Logger) {
+    /// Rooms one untrusted address may have members in at once (it creates no more beyond that).
+    private let maximumRoomsPerAddress: Int
+    private let trustedAddresses: Set<String>
+
+    init(state: LobbyState, authenticator: Authenticator, maximumRoomsPerAddress: Int = 4, trustedAddresses: Set<String> = ServerConfiguration.loopbackAddresses, logger: Logger) {
         self.state = state
         self.authenticator = authenticator
+        self.maximumRoomsPerAddress = maximumRoomsPerAddress
+        self.trustedAddresses = trustedAddresses
         self.logger = logger
     }
 
@@ -68,7 +74,21 @@ public actor LobbyService {
     }
 
     func received(_ message: ClientMessage, from id: ConnectionID) {
+        if case .createRoom = message, let refusal = self.roomLimitRefusal(for: id) {
+            self.perform([.send(id, refusal)])
+            return
+        }
         self.perform(self.state.received(message, from: id))
+    }
+
+    /// The per-address room cap, which the state can't check: it knows connections, not addresses.
+    private func roomLimitRefusal(for id: ConnectionID) -> ServerMessage? {
+        guard let address = self.connections[id]?.address, !self.trustedAddresses.contains(address),
+              self.state.account(of: id) != nil, self.state.connections[id]?.roomID == nil
+        else { return nil }
+        let fromAddress = Set(self.connections.values.filter { $0.address == address }.map(\.id))
+        guard self.state.roomCount(withMembersAmong: fromAddress) >= self.maximumRoomsPerAddress else { return nil }
+        return .error(code: .serverFull, message: "\(address) is in \(self.maximumRoomsPerAddress) rooms already, the most one address may be in; join one or leave one first")
     }
 
     func closed(_ id: ConnectionID) {

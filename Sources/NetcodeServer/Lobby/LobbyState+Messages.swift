@@ -49,8 +49,9 @@ extension LobbyState {
             actions.append(.send(id, .loggedOut))
             return actions
         case .listRooms:
-            let rooms = self.rooms.values.sorted { $0.id < $1.id }.map(\.summary)
-            return [.send(id, .roomList(rooms))]
+            return [.send(id, .roomList(self.roomPage(after: 0)))]
+        case .listRoomsAfter(let after):
+            return [.send(id, .roomList(self.roomPage(after: after)))]
         case .createRoom(let name, let maxPlayers, let transport):
             return self.createRoom(id, account: account, name: name, maxPlayers: maxPlayers, transport: transport)
         case .joinRoom(let roomID):

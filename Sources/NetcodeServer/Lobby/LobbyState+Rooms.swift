@@ -7,6 +7,11 @@ extension LobbyState.Room {
 }
 
 extension LobbyState {
+    /// Rooms with at least one member among `connections`.
+    func roomCount(withMembersAmong connections: Set<ConnectionID>) -> Int {
+        self.rooms.values.filter { room in room.members.contains { connections.contains($0.connection) } }.count
+    }
+
     mutating func createRoom(_ id: ConnectionID, account: LobbyAccount, name: String, maxPlayers: UInt8, transport: UpdateTransport?) -> [Action] {
         if self.connections[id]?.roomID != nil {
             return [.send(id, .error(code: .alreadyInRoom, message: "leave your room before creating another"))]
@@ -29,8 +34,15 @@ extension LobbyState {
         var room = Room(id: roomID, name: trimmed, maxPlayers: maxPlayers, transport: transport ?? self.defaultTransport)
         room.members.append((id, account, false))
         self.rooms[roomID] = room
+        self.roomOrder.insert(roomID, at: self.roomOrder.partitionPoint { $0 > roomID })
         self.connections[id]?.roomID = roomID
         return self.broadcastState(of: room)
+    }
+
+    /// Up to `roomsPerPage` rooms whose id is greater than `after`, in id order.
+    func roomPage(after: UInt32) -> [RoomSummary] {
+        let start = self.roomOrder.partitionPoint { $0 > after }
+        return self.roomOrder[start...].prefix(self.limits.roomsPerPage).compactMap { self.rooms[$0]?.summary }
     }
 
     mutating func joinRoom(_ id: ConnectionID, account: LobbyAccount, roomID: UInt32) -> [Action] {
@@ -66,6 +78,8 @@ extension LobbyState {
         }
         if room.members.isEmpty {
             self.rooms[roomID] = nil
+            let position = self.roomOrder.partitionPoint { $0 >= roomID }
+            if position < self.roomOrder.count, self.roomOrder[position] == roomID { self.roomOrder.remove(at: position) }
             return actions
         }
         self.rooms[roomID] = room
@@ -139,5 +153,19 @@ extension String {
         while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
         while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
         return String(scalars)
+    }
+}
+
+extension Array {
+    /// The index of the first element for which `isAtOrAfter` holds, in an array where it holds for a
+    /// suffix (binary search).
+    func partitionPoint(_ isAtOrAfter: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = self.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAtOrAfter(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

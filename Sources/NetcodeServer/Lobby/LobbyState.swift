@@ -55,8 +55,11 @@ public struct LobbyState: Sendable {
         public var maximumPlayersPerRoom: Int
         public var maximumRooms: Int
         public var maximumChatBytes: Int
+        /// Rooms in one `roomList` answer; a full page means the client may ask for the next.
+        public var roomsPerPage: Int
 
-        public init(minimumPlayersToStart: Int = 2, maximumPlayersPerRoom: Int = 16, maximumRooms: Int = 1000, maximumChatBytes: Int = 500) {
+        public init(minimumPlayersToStart: Int = 2, maximumPlayersPerRoom: Int = 16, maximumRooms: Int = 1000, maximumChatBytes: Int = 500, roomsPerPage: Int = 50) {
+            self.roomsPerPage = roomsPerPage
             self.minimumPlayersToStart = minimumPlayersToStart
             self.maximumPlayersPerRoom = maximumPlayersPerRoom
             self.maximumRooms = maximumRooms
@@ -92,6 +95,9 @@ public struct LobbyState: Sendable {
     public let maximumFrameSize: Int
     var connections: [ConnectionID: Connection] = [:]
     var rooms: [UInt32: Room] = [:]
+    /// The ids of `rooms` in ascending order, kept as rooms come and go, so a page of `listRooms` is a
+    /// binary search and a slice, never a sort.
+    var roomOrder: [UInt32] = []
     var onlineAccounts: [UInt64: ConnectionID] = [:]
     var nextRoomID: UInt32 = 1
 

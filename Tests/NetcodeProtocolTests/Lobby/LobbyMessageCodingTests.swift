@@ -9,6 +9,7 @@ import Testing
         .login(name: "Ålice-ü", password: "pässwörd"),
         .logout,
         .listRooms,
+        .listRoomsAfter(0xDEAD_BEEF),
         .createRoom(name: "arena one", maxPlayers: 8, transport: nil),
         .createRoom(name: "tcp room", maxPlayers: 2, transport: .tcp),
         .joinRoom(id: 0xDEAD_BEEF),
@@ -61,6 +62,8 @@ import Testing
         let bytes = Array(message.encoded().readableBytesView)
         guard case .realtime = message else {
             for length in 0..<bytes.count {
+                // listRooms' page start is optional: the type byte alone is a whole request (the first page).
+                if case .listRoomsAfter = message, length == 1 { continue }
                 #expect(throws: LobbyDecodingError.self) { try ClientMessage(decoding: ByteBuffer(bytes: bytes.prefix(length))) }
             }
             return

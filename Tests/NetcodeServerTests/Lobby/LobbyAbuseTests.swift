@@ -112,7 +112,9 @@ import Testing
     }
 
     @Test func aRoomEveryoneLeftDuringItsMatchIsRemovedAndTheMatchIsNotRecorded() async throws {
-        let server = try await TestServer.start { $0.match.durationSeconds = 1 }
+        // The leaves must reach the match before it ends, and nothing outside the realtime loop shows
+        // when they have: the match lasts long enough for a loaded machine to deliver them.
+        let server = try await TestServer.start { $0.match.durationSeconds = 4 }
         let match = try await server.twoPlayerMatch(transport: .udp, roomName: "ghost")
         try await match.alice.send(.leaveRoom)
         _ = try await match.alice.expect("leftRoom") { if case .leftRoom = $0 { true } else { nil } }
@@ -224,6 +226,29 @@ import Testing
         try await alice.send(.createRoom(name: String(repeating: "r", count: 4_000), maxPlayers: 2, transport: nil))
         let (code, _) = try await alice.expectError()
         #expect(code == .invalidArgument)
+        try await server.stop()
+    }
+
+    @Test func roomsAreLimitedPerUntrustedAddress() async throws {
+        let server = try await TestServer.start {
+            $0.trustedAddresses = []
+            $0.maximumRoomsPerAddress = 2
+        }
+        var players: [LobbyClient] = []
+        for index in 0..<3 { players.append(try await server.player("player\(index)")) }
+        for index in 0..<2 {
+            try await players[index].send(.createRoom(name: "room \(index)", maxPlayers: 2, transport: nil))
+            _ = try await players[index].expect("roomState") { if case .roomState = $0 { true } else { nil } }
+        }
+        try await players[2].send(.createRoom(name: "one too many", maxPlayers: 2, transport: nil))
+        let (code, text) = try await players[2].expectError()
+        #expect(code == .serverFull)
+        #expect(text.contains("rooms already"))
+        // Leaving one makes room for another.
+        try await players[0].send(.leaveRoom)
+        _ = try await players[0].expect("leftRoom") { if case .leftRoom = $0 { true } else { nil } }
+        try await players[2].send(.createRoom(name: "now it fits", maxPlayers: 2, transport: nil))
+        _ = try await players[2].expect("roomState") { if case .roomState = $0 { true } else { nil } }
         try await server.stop()
     }
 }

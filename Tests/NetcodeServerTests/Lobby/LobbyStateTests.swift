@@ -163,4 +163,23 @@ import Testing
         let rooms = self.sent(self.lobby.received(.listRooms, from: 1), to: 1)
         guard case .error(.notLoggedIn, _)? = rooms.first else { Issue.record("\(rooms)"); return }
     }
+
+    @Test mutating func listRoomsAnswersInPagesInIdOrder() {
+        self.lobby = LobbyState(serverName: "test", defaultTransport: .udp, limits: .init(roomsPerPage: 2))
+        for index in 1...5 {
+            self.loggedIn(ConnectionID(index), account: UInt64(index), name: "p\(index)")
+            _ = self.lobby.received(.createRoom(name: "room \(index)", maxPlayers: 2, transport: nil), from: ConnectionID(index))
+        }
+        // Room 2 empties and goes; the pages skip it and stay in order.
+        _ = self.lobby.received(.leaveRoom, from: 2)
+        self.loggedIn(9, account: 9, name: "reader")
+        func page(_ message: ClientMessage) -> [UInt32] {
+            guard case .roomList(let rooms)? = self.sent(self.lobby.received(message, from: 9), to: 9).first else { return [] }
+            return rooms.map(\.id)
+        }
+        #expect(page(.listRooms) == [1, 3])
+        #expect(page(.listRoomsAfter(3)) == [4, 5])
+        #expect(page(.listRoomsAfter(5)) == [])
+        #expect(page(.listRoomsAfter(1)) == [3, 4])
+    }
 }
