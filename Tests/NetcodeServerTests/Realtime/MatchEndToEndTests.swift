@@ -63,7 +63,8 @@ import Testing
         for player in stored.players {
             // A client starved of CPU resumes from now rather than burst its missed inputs: a quarter is the floor.
             #expect(player.inputsReceived > durationTicks / 4, "the server received \(player.inputsReceived) inputs")
-            #expect(player.snapshotsSent >= durationTicks - 1)
+            // One per tick, less any tick a starved server skipped (counted as skipped, never sent late).
+            #expect(player.snapshotsSent >= durationTicks / 2 && player.snapshotsSent <= durationTicks)
             #expect(player.rttMs > 0 && player.rttMs < 500, "loopback round trip, with room for a loaded machine")
             let standing = try #require(played.standings.first { Int64($0.accountID) == player.accountID })
             #expect(Int(standing.score) == player.score)
