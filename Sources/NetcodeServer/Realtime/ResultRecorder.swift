@@ -14,7 +14,12 @@ actor ResultRecorder {
         self.logger = logger
     }
 
-    /// Stores one match; retries a few times on failure. Returns whether it is stored.
+    /// How long a result keeps being retried before it is given up (a locked or full database may
+    /// recover: an operator frees space, a backup releases its lock).
+    static let retryWindow = Duration.seconds(30)
+
+    /// Stores one match, retrying with backoff (0.1 s doubling to 5 s) for up to ``retryWindow``.
+    /// Returns whether it is stored; the lobby announces standings only for a stored result.
     func record(_ match: MatchRecord) async -> Bool {
         self.inFlight += 1
         defer {
@@ -24,17 +29,28 @@ actor ResultRecorder {
                 self.drained.removeAll()
             }
         }
-        for attempt in 1...3 {
+        let clock = ContinuousClock()
+        let giveUpAt = clock.now + Self.retryWindow
+        var delay = Duration.milliseconds(100)
+        var attempt = 0
+        while true {
+            attempt += 1
             do {
                 try await self.database.recordMatch(match)
-                self.logger.info("match result stored", metadata: ["match": "\(match.id)", "players": "\(match.players.count)"])
+                self.logger.info("match result stored", metadata: ["match": "\(match.id)", "players": "\(match.players.count)", "attempts": "\(attempt)"])
                 return true
             } catch {
-                self.logger.error("storing a match result failed", metadata: ["match": "\(match.id)", "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(100 * attempt))
+                guard clock.now + delay < giveUpAt else {
+                    self.logger.error("a match result could not be stored and is given up; players get no standings", metadata: [
+                        "match": "\(match.id)", "attempts": "\(attempt)", "error": "\(error)",
+                    ])
+                    return false
+                }
+                self.logger.warning("storing a match result failed; retrying", metadata: ["match": "\(match.id)", "attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
             }
         }
-        return false
     }
 
     /// Returns once no write is in flight.
