@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Foundation
 import Glibc
 import NIOCore
 import NetcodeProtocol
@@ -32,17 +33,23 @@ import Testing
         #expect(bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } == bytes.count)
         #expect(shutdown(fd, Int32(SHUT_WR)) == 0)
 
-        // Read to EOF: the server closes its side once it has answered.
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 {
-                #expect(count == 0, "expected EOF, got errno \(errno)")
-                break
-            }
-            received += chunk[0..<count]
+        // Read to EOF (the server closes its side once it has answered) on a thread of its own: a blocking
+        // recv on the cooperative pool would hold up the server's own async work.
+        let (received, finalRead) = await withCheckedContinuation { continuation in
+            Thread {
+                var received: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 {
+                        continuation.resume(returning: (received, count < 0 ? errno : 0))
+                        return
+                    }
+                    received += chunk[0..<count]
+                }
+            }.start()
         }
+        #expect(finalRead == 0, "expected EOF, got errno \(finalRead)")
         var messages: [ServerMessage] = []
         var index = 0
         while index + 4 <= received.count {
