@@ -38,6 +38,9 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "Lobby port of the server under test (realtime uses the next ports).")
     var tcpPort: Int = 27777
 
+    @Option(help: "Seconds the echo floor is driven at each step's datagram rate.")
+    var floorSeconds: Double = 5
+
     @Option(help: "Write the results as JSON here.")
     var json: String = "data/capacity.json"
 
@@ -65,7 +68,7 @@ struct CapacityCommand: AsyncParsableCommand {
             let step = CapacityStep(
                 executable: executable, bots: bots, roomSize: self.roomSize, ramp: self.ramp, matchSeconds: self.matchDuration,
                 tickRate: self.tickRate, shards: self.shards, tcpPort: self.tcpPort, udpPort: self.tcpPort + 1,
-                echoPort: self.tcpPort + 1 + self.shards, folder: folder,
+                echoPort: self.tcpPort + 1 + self.shards, floorSeconds: min(max(self.floorSeconds, 0.5), 60), folder: folder,
                 progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             )
             let result = try await step.run()

@@ -58,6 +58,8 @@ struct CapacityStep {
     var tcpPort: Int
     var udpPort: Int
     var echoPort: Int
+    /// How long the echo floor is driven.
+    var floorSeconds: Double = 5
     var folder: URL
     var progress: (String) -> Void
 
@@ -137,7 +139,7 @@ struct CapacityStep {
     }
 
     private func echoFloor(rate: Double) async throws -> Double? {
-        let seconds = 5.0
+        let seconds = self.floorSeconds
         let echo = try ChildProcess(self.executable, ["bench", "echo-server", "--port", "\(self.echoPort)", "--seconds", "\(seconds + 3)"],
                                     output: self.folder.appendingPathComponent("echo-\(self.bots).log"))
         defer { echo.terminate() }

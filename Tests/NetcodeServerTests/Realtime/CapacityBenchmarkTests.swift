@@ -14,7 +14,7 @@ import Testing
         // enough not to starve the tests that run beside it.
         let port = 29_000 + Int.random(in: 0..<900) * 4
         let process = try NetcodeBinary.start([
-            "bench", "capacity", "--bots", "10", "--match-duration", "6", "--ramp", "100", "--shards", "2",
+            "bench", "capacity", "--bots", "10", "--match-duration", "5", "--ramp", "100", "--shards", "2", "--floor-seconds", "1",
             "--tcp-port", "\(port)", "--folder", folder.path, "--json", json.path,
         ], log: folder.appendingPathComponent("run.log"))
         while process.isRunning { try await Task.sleep(for: .milliseconds(200)) }

@@ -10,7 +10,7 @@ import Testing
     /// "lobby listening address=127.0.0.1:PORT".
     func lobbyPort(log: URL) async throws -> Int {
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(20)
+        let deadline = clock.now + .seconds(60)
         while clock.now < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n") where line.contains("lobby listening") {
@@ -20,7 +20,8 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the server never said it was listening"])
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? "(no log)"
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the server never said it was listening; its log: \(text.suffix(1500))"])
     }
 
     func register(_ client: LobbyClient, _ name: String) async throws {
@@ -36,6 +37,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = folder.appendingPathComponent("log")
         let server = try NetcodeBinary.start(["server", "--tcp-port", "0", "--udp-port", "0", "--db", folder.appendingPathComponent("n.sqlite").path], log: log)
+        // A test that fails before stopping it must not leave the server running.
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let client = try await LobbyClient.connect(host: "127.0.0.1", port: try await self.lobbyPort(log: log))
         try await self.register(client, "sigterm")
         let clock = ContinuousClock()
