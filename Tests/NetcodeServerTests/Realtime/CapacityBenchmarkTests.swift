@@ -3,7 +3,12 @@ import Testing
 
 /// `netcode bench capacity` in a short form: it really starts a server and a swarm as processes, finds a
 /// steady window, measures the echo floor, and writes every figure it promises.
-@Suite struct CapacityBenchmarkTests {
+///
+/// It loads the machine as a capacity run should, which starves the latency-sensitive tests running
+/// beside it, so it runs on its own: `NETCODE_CAPACITY_TEST=1 swift test --filter CapacityBenchmarkTests`
+/// (`.ci/run` does, after the suite).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["NETCODE_CAPACITY_TEST"] != nil, "runs alone: NETCODE_CAPACITY_TEST=1 swift test --filter CapacityBenchmarkTests"))
+struct CapacityBenchmarkTests {
     @Test("a short capacity step measures the server from the kernel's side and writes its JSON")
     func shortCapacityStep() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capacity-\(UUID().uuidString)")
