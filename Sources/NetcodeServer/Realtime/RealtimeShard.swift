@@ -172,7 +172,7 @@ final class RealtimeShard: ChannelInboundHandler {
             self.timer = nil
             return
         }
-        if let timer = self.timer, self.nextSlice == due { _ = timer; return }
+        if self.timer != nil, self.nextSlice == due { return }
         self.timer?.cancel()
         self.nextSlice = due
         self.timer = self.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) { [weak self] in

@@ -44,7 +44,9 @@ import Testing
         #expect(played.standings.allSatisfy { $0.connected })
         for experience in played.experiences {
             // On loopback nearly every snapshot arrives, and each is young.
-            #expect(experience.snapshotsReceived > durationTicks / 2, "received \(experience.snapshotsReceived) of \(durationTicks)")
+            // Snapshots flow once the client's address is validated (a round trip after its first input),
+            // which a loaded machine can stretch over a good part of a 1.5 s match: a quarter is the floor.
+            #expect(experience.snapshotsReceived > durationTicks / 4, "received \(experience.snapshotsReceived) of \(durationTicks)")
             let delivery = try #require(experience.deliveryRatio)
             #expect(delivery > 0.9)
             #expect(experience.snapshotLatency.totalCount > 0)
