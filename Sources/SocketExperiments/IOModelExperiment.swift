@@ -47,9 +47,10 @@ public enum IOModelExperiment {
         return Evidence(rows: rows)
     }
 
-    /// Threads named by the echo servers ("echo-...") and NIO's event loop threads ("NIO-ELT-...").
-    static func serverThreadCount() -> Int {
-        KernelView.threadCount(named: "echo-") + KernelView.threadCount(named: "NIO-ELT")
+    /// Threads named by the echo servers ("echo-...") and, for the NIO server, its own group's event loop
+    /// threads (other event loops in the process, such as a test's servers, are not counted).
+    static func serverThreadCount(nioPrefix: String? = nil) -> Int {
+        KernelView.threadCount(named: "echo-") + (nioPrefix.map { KernelView.threadCount(named: $0) } ?? 0)
     }
 
     static func drive(server: any EchoServer, model: Model, clients: Int, roundTrips: Int, baseline: Int) throws -> Row {
@@ -82,7 +83,7 @@ public enum IOModelExperiment {
         }
         let deadline = monotonicNanoseconds() + 10_000_000_000
         while connected.with({ $0 }) < clients && monotonicNanoseconds() < deadline { usleep(1000) }
-        let during = self.serverThreadCount()
+        let during = self.serverThreadCount(nioPrefix: (server as? NIOEchoServer)?.threadPrefix)
         let start = monotonicNanoseconds()
         go.with { $0 = true }
         threads.forEach { $0.join() }

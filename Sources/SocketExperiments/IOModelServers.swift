@@ -104,6 +104,9 @@ final class PollEchoServer: EchoServer, @unchecked Sendable {
 final class NIOEchoServer: EchoServer {
     let port: Int
     private let group: MultiThreadedEventLoopGroup
+    /// The name prefix of this server's own event-loop thread ("NIO-ELT-<group>-#"), so counting it is
+    /// not confused with the event loops of anything else in the process.
+    let threadPrefix: String
     private let channel: any Channel
 
     private final class EchoHandler: ChannelInboundHandler {
@@ -129,6 +132,8 @@ final class NIOEchoServer: EchoServer {
             .bind(host: "127.0.0.1", port: 0)
             .wait()
         self.port = self.channel.localAddress?.port ?? 0
+        let name = try self.group.next().submit { KernelView.read("/proc/thread-self/comm") }.wait()
+        self.threadPrefix = String(name.prefix { $0 != "#" && $0 != "\n" }) + "#"
     }
 
     func stop() throws {
