@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "GameSimulation", targets: ["GameSimulation"]),
         .library(name: "NetcodeProtocol", targets: ["NetcodeProtocol"]),
         .library(name: "LinkEmulator", targets: ["LinkEmulator"]),
+        // The decoders as fuzz targets, for the libFuzzer package in Fuzz/ and the corpus-replay test.
+        .library(name: "DecoderFuzzing", targets: ["DecoderFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -34,6 +36,15 @@ let package = Package(
         .target(
             name: "LinkEmulator",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Every decoder of outside bytes or text as a fuzz target, with seeds from the encoders.
+        .target(
+            name: "DecoderFuzzing",
+            dependencies: [
+                "NetcodeProtocol",
+                "LinkEmulator",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -155,6 +166,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NetcodeStoreTests", dependencies: ["NetcodeStore"]),
+        .testTarget(name: "DecoderFuzzingTests", dependencies: ["DecoderFuzzing", "Comparison"]),
         .testTarget(
             name: "NetcodeServerTests",
             dependencies: [

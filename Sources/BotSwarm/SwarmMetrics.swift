@@ -54,6 +54,7 @@ final class SwarmMetrics: Sendable {
             $0.botsInMatch -= 1
             $0.matchIDs.insert(matchID)
             if let experience {
+                if experience.sendErrors > 0 { $0.errors["realtime send failed", default: 0] += experience.sendErrors }
                 $0.experience.merge(experience)
                 $0.playerMatches += 1
             }

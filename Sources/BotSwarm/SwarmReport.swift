@@ -158,8 +158,11 @@ public struct SwarmReport: Codable, Sendable {
             longestMs: Double(experience.longestStallMicros) / 1000,
             thresholdMs: SwarmRunner.seconds(configuration.client.stallThreshold) * 1000
         )
-        let seconds = max(experience.durationSeconds, 0.001)
-        self.perBot = Bandwidth(sentBytesPerSecond: Double(experience.bytesSent) / seconds, receivedBytesPerSecond: Double(experience.bytesReceived) / seconds)
+        // No packet received means no span to divide by: no rate, rather than bytes over a made-up instant.
+        let seconds = experience.durationSeconds
+        self.perBot = seconds > 0
+            ? Bandwidth(sentBytesPerSecond: Double(experience.bytesSent) / seconds, receivedBytesPerSecond: Double(experience.bytesReceived) / seconds)
+            : Bandwidth(sentBytesPerSecond: 0, receivedBytesPerSecond: 0)
         self.snapshotsReceived = experience.snapshotsReceived
         self.snapshotsExpected = experience.snapshotsExpected
         self.lateSnapshots = experience.lateIgnored
@@ -173,7 +176,11 @@ public struct SwarmReport: Codable, Sendable {
             inputAckMs: LatencySummary(steady.window.inputAcknowledgement)
         ) : nil
         self.errors = totals.errors
-        var checks: [Check] = []
+        // A run that measured nothing has not passed, whatever else it says (a swarm whose datagrams all
+        // failed to leave, say, still plays matches over the lobby).
+        var checks: [Check] = [
+            Check(name: "snapshots received >", limit: 0, value: Double(self.snapshotsReceived), passed: self.snapshotsReceived > 0),
+        ]
         let thresholds = configuration.thresholds
         if let limit = thresholds.maximumP99Staleness {
             let value = self.stalenessMs.p99

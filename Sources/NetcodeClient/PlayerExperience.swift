@@ -25,6 +25,8 @@ public struct PlayerExperience: Sendable {
     public var packetsSent = 0
     public var packetsReceived = 0
     public var bytesSent = 0
+    /// Packets the socket refused to send (not counted in ``packetsSent`` or ``bytesSent``).
+    public var sendErrors = 0
     public var bytesReceived = 0
     public var inputsSent = 0
     /// Seconds between the first and the last packet of the session.
@@ -77,6 +79,7 @@ public struct PlayerExperience: Sendable {
         self.packetsSent += other.packetsSent
         self.packetsReceived += other.packetsReceived
         self.bytesSent += other.bytesSent
+        self.sendErrors += other.sendErrors
         self.bytesReceived += other.bytesReceived
         self.inputsSent += other.inputsSent
         self.durationSeconds += other.durationSeconds

@@ -30,10 +30,10 @@ public final class RealtimeClient: Sendable {
             let loop = lobby.channel.eventLoop
             let channel = lobby.channel
             let core = try await loop.submit {
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet in
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet, promise in
                     var frame = channel.allocator.buffer(capacity: packet.readableBytes + 1)
                     ClientMessage.realtime(packet).encode(into: &frame)
-                    channel.writeAndFlush(ClientOutbound.frame(frame), promise: nil)
+                    channel.writeAndFlush(ClientOutbound.frame(frame), promise: promise)
                 }
                 return NIOLoopBound(core, eventLoop: loop)
             }.get()
@@ -51,7 +51,7 @@ public final class RealtimeClient: Sendable {
             let socket = try await SharedDatagramSocket.socket(on: loop, server: server, localHost: localHost).get()
             let core = try await loop.submit {
                 let shared = socket.value
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet in shared.send(packet) }
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet, promise in shared.send(packet, promise: promise) }
                 shared.register(start.sessionID, core)
                 return NIOLoopBound(core, eventLoop: loop)
             }.get()
@@ -79,8 +79,8 @@ public final class RealtimeClient: Sendable {
                 .bind(host: localHost, port: 0)
                 .get()
             let core = try await loop.submit {
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet in
-                    channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: packet), promise: nil)
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet, promise in
+                    channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: packet), promise: promise)
                 }
                 handler.value.core = core
                 return NIOLoopBound(core, eventLoop: loop)

@@ -70,7 +70,8 @@ final class RealtimeClientCore {
     let start: MatchStart
     let options: RealtimeClientOptions
     let eventLoop: any EventLoop
-    private let transmit: (ByteBuffer) -> Void
+    /// Hands a packet to the socket or the lobby connection; the promise fails if it could not be sent.
+    private let transmit: (ByteBuffer, EventLoopPromise<Void>) -> Void
     private let live: LiveTraffic?
     /// The frame clock of this session's loop; it also gathers the loop's live figures, lock-free.
     private var clock: FrameClock?
@@ -102,7 +103,7 @@ final class RealtimeClientCore {
 
     var result: EventLoopFuture<(RealtimeEnd, PlayerExperience)> { self.promise.futureResult }
 
-    init(start: MatchStart, options: RealtimeClientOptions, eventLoop: any EventLoop, live: LiveTraffic? = nil, transmit: @escaping (ByteBuffer) -> Void) {
+    init(start: MatchStart, options: RealtimeClientOptions, eventLoop: any EventLoop, live: LiveTraffic? = nil, transmit: @escaping (ByteBuffer, EventLoopPromise<Void>) -> Void) {
         self.start = start
         self.live = live
         self.options = options
@@ -166,7 +167,7 @@ final class RealtimeClientCore {
         self.experience.bytesSent += packet.readableBytes
         self.sink?.window.packetsSent += 1
         self.sink?.window.bytesSent += packet.readableBytes
-        self.transmit(packet)
+        self.send(packet)
     }
 
     /// Samples what the player sees this frame: the state at (now - interpolation delay) if the buffer
@@ -213,7 +214,7 @@ final class RealtimeClientCore {
                     let answer = self.connection.seal(type: .response, payload: challenge.encoded(), now: now)
                     self.experience.packetsSent += 1
                     self.experience.bytesSent += answer.readableBytes
-                    self.transmit(answer)
+                    self.send(answer)
                 }
             case .keepalive, .input, .response:
                 break
@@ -270,6 +271,21 @@ final class RealtimeClientCore {
         }
     }
 
+    /// Transmits a packet counted as sent; if the socket refuses it (no route, wrong address family, a
+    /// closed connection) it is counted as a send error instead, so bytes that never left are not
+    /// reported as bandwidth.
+    private func send(_ packet: ByteBuffer) {
+        let promise = self.eventLoop.makePromise(of: Void.self)
+        let size = packet.readableBytes
+        promise.futureResult.assumeIsolated().whenFailure { _ in
+            guard !self.ended else { return }
+            self.experience.sendErrors += 1
+            self.experience.packetsSent -= 1
+            self.experience.bytesSent -= size
+        }
+        self.transmit(packet, promise)
+    }
+
     /// Ends the session (idempotent): stops the timers, sends a disconnect if we are the ones leaving,
     /// and completes the result.
     func end(_ how: RealtimeEnd) {
@@ -278,7 +294,7 @@ final class RealtimeClientCore {
         self.clock?.remove(self, sink: self.sink)
         if how == .stopped || how == .timedOut {
             let packet = self.connection.seal(type: .disconnect, payload: DisconnectMessage(reason: .clientQuit).encoded(), now: Self.now())
-            self.transmit(packet)
+            self.send(packet)
         }
         if let first = self.firstSnapshotPacket, let newest = self.newestSnapshotPacket, newest >= first {
             self.experience.snapshotsExpected = Int(newest - first) + 1

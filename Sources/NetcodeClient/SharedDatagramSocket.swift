@@ -60,8 +60,8 @@ final class SharedDatagramSocket {
     }
 
     /// Queues a datagram; every datagram queued during this turn of the loop leaves in one flush.
-    func send(_ packet: ByteBuffer) {
-        self.channel.write(AddressedEnvelope(remoteAddress: self.handler.server, data: packet), promise: nil)
+    func send(_ packet: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        self.channel.write(AddressedEnvelope(remoteAddress: self.handler.server, data: packet), promise: promise)
         guard !self.flushPending else { return }
         self.flushPending = true
         self.channel.eventLoop.assumeIsolated().execute {

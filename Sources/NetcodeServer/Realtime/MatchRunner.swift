@@ -119,6 +119,17 @@ final class MatchRunner {
         }
     }
 
+    /// A packet the lobby connection refused (a reader too slow, or gone): a snapshot among them is
+    /// counted as dropped, not sent, so the results of tcp matches do not count what never left.
+    func tcpFrameDropped(_ packet: ByteBuffer, connection: ConnectionID) {
+        guard
+            packet.getInteger(at: packet.readerIndex + 3, as: UInt8.self) == PacketType.snapshot.rawValue,
+            let slot = self.slots.first(where: { $0.tcp?.connectionID == connection })
+        else { return }
+        slot.snapshotsSent -= 1
+        slot.snapshotsDropped += 1
+    }
+
     private func deliver(_ packet: ByteBuffer, to index: Int, output: inout MatchOutput) {
         let slot = self.slots[index]
         switch self.transport {

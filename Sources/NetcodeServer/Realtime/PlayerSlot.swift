@@ -23,6 +23,8 @@ final class PlayerSlot {
     var tcp: LobbyConnectionHandleReference?
     var connected = true
     var snapshotsSent = 0
+    /// Snapshots of a tcp match the lobby connection refused (not in ``snapshotsSent``).
+    var snapshotsDropped = 0
     /// When the newest authentic packet from this player arrived; the slot's creation before any, so a
     /// player who never sends anything times out too.
     var lastHeardAt: UInt64

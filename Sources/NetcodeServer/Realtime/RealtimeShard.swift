@@ -127,9 +127,7 @@ final class RealtimeShard: ChannelInboundHandler {
                     self.pendingFlush = true
                 }
             case .tcp(let handle):
-                self.counters.framesSent += 1
-                self.counters.bytesSent += UInt64(packet.bytes.readableBytes)
-                if !handle.send(.realtime(packet.bytes)) { self.counters.framesDroppedSlowReader += 1 }
+                self.counters.send(packet.bytes, over: handle, for: match)
             }
         }
         if self.output.drops.total > 0 {

@@ -1,0 +1,11 @@
+import DecoderFuzzing
+
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzerInitialize(_ argc: UnsafeMutableRawPointer?, _ argv: UnsafeMutableRawPointer?) -> CInt {
+    FuzzTarget.clientMessage.libFuzzerInitialize()
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    FuzzTarget.clientMessage.libFuzzerTestOneInput(start, count)
+}
