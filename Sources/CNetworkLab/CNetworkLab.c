@@ -102,16 +102,24 @@ static void block_all_signals(sigset_t *previous) {
     pthread_sigmask(SIG_SETMASK, &all, previous);
 }
 
-static int guard_parent(int signal_number, pid_t parent) {
+static int guard_parent(int signal_number, pid_t parent, int report_fd) {
     if (signal_number != 0 && prctl(PR_SET_PDEATHSIG, signal_number, 0, 0, 0) < 0) return NETLAB_STAGE_PDEATHSIG;
     // The parent may have died between fork() and prctl(); then nobody would ever send the signal.
-    if (parent > 0 && getppid() != parent) return NETLAB_STAGE_PARENT_GONE;
+    pid_t seen = getppid();
+    if (seen == 0 && report_fd >= 0) {
+        // Process 1 of a new PID namespace sees no parent pid. The parent holds the read end of the
+        // report pipe until we exec; if it is gone, that end is closed and our end reports an error.
+        struct pollfd check = {report_fd, 0, 0};
+        if (poll(&check, 1, 0) > 0 && (check.revents & POLLERR)) return NETLAB_STAGE_PARENT_GONE;
+        return NETLAB_STAGE_OK;
+    }
+    if (parent > 0 && seen != parent) return NETLAB_STAGE_PARENT_GONE;
     return NETLAB_STAGE_OK;
 }
 
 /// The body of the side child; returns the failing stage (errno set) or sends the descriptors.
 static int build_side(const netlab_side_config *config) {
-    int stage = guard_parent(SIGKILL, config->parent_pid);
+    int stage = guard_parent(SIGKILL, config->parent_pid, -1);
     if (stage != NETLAB_STAGE_OK) return stage;
 
     if (config->create_user_namespace) {
@@ -287,7 +295,7 @@ static int enter_namespaces(int userns_fd, int netns_fd) {
 
 static int prepare_child(const netlab_spawn_config *config, int error_fd) {
     reset_signals();
-    int stage = guard_parent(config->parent_death_signal, config->parent_pid);
+    int stage = guard_parent(config->parent_death_signal, config->parent_pid, error_fd);
     if (stage != NETLAB_STAGE_OK) return stage;
     if (config->new_process_group && setpgid(0, 0) < 0) return NETLAB_STAGE_PROCESS_GROUP;
     stage = enter_namespaces(config->userns_fd, config->netns_fd);
@@ -304,6 +312,19 @@ static int prepare_child(const netlab_spawn_config *config, int error_fd) {
     return NETLAB_STAGE_EXEC;
 }
 
+/// fork(), or, when asked and allowed, a fork whose child is process 1 of a new PID namespace: when it
+/// ends the kernel kills everything left in the namespace, so nothing it started can outlive it.
+static pid_t fork_in_new_pid_namespace(int wanted) {
+    if (wanted) {
+        // Raw clone with no new stack: fork semantics (the child continues on a copy of this stack).
+        pid_t child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (child >= 0) return child;
+        // Not privileged (an unprivileged lab), or out of namespaces: a plain child, as before.
+        if (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS) return -1;
+    }
+    return fork();
+}
+
 pid_t netlab_spawn(const netlab_spawn_config *config, netlab_status *failure) {
     failure->stage = NETLAB_STAGE_OK;
     failure->error = 0;
@@ -316,7 +337,7 @@ pid_t netlab_spawn(const netlab_spawn_config *config, netlab_status *failure) {
     }
     sigset_t previous;
     block_all_signals(&previous);
-    pid_t child = fork();
+    pid_t child = fork_in_new_pid_namespace(config->new_pid_namespace);
     if (child == 0) {
         close(report[0]);
         int stage = prepare_child(config, report[1]);
@@ -456,6 +477,19 @@ int netlab_receive(int socket_fd, netlab_status *status, int *fds, int max_fds, 
     errno = ENOSYS;
     return -1;
 }
+/// fork(), or, when asked and allowed, a fork whose child is process 1 of a new PID namespace: when it
+/// ends the kernel kills everything left in the namespace, so nothing it started can outlive it.
+static pid_t fork_in_new_pid_namespace(int wanted) {
+    if (wanted) {
+        // Raw clone with no new stack: fork semantics (the child continues on a copy of this stack).
+        pid_t child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (child >= 0) return child;
+        // Not privileged (an unprivileged lab), or out of namespaces: a plain child, as before.
+        if (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS) return -1;
+    }
+    return fork();
+}
+
 pid_t netlab_spawn(const netlab_spawn_config *config, netlab_status *failure) {
     (void)config;
     failure->stage = NETLAB_STAGE_FORK;

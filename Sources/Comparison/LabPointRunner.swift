@@ -30,8 +30,7 @@ public struct LabPointRunner: PointRunner {
     public func run(_ point: PointSpec, progress: @escaping @Sendable (String) -> Void) async throws -> SwarmReport {
         let lab = try NetworkLab(configuration: LabConfiguration(link: point.link, seed: point.seed))
         defer { lab.shutdown() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("netcode-lab-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try LabWorkFolder.make()
         defer { try? FileManager.default.removeItem(at: folder) }
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 

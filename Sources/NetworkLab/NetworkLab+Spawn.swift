@@ -123,6 +123,8 @@ struct SpawnRequest: Sendable {
                 config.working_directory = self.workingDirectory == nil ? nil : UnsafePointer(strings[1])
                 config.new_process_group = self.ownProcessGroup ? 1 : 0
                 config.parent_death_signal = SIGKILL
+                // Its own PID namespace: what it starts dies with it, even when the lab is killed.
+                config.new_pid_namespace = 1
                 config.parent_pid = self.parent
                 var failure = netlab_status()
                 let pid = netlab_spawn(&config, &failure)

@@ -113,6 +113,10 @@ typedef struct {
     /// Signal the child gets when the thread that started it dies (0: none).
     int parent_death_signal;
     pid_t parent_pid;
+    /// Non-zero: the child is process 1 of a new PID namespace, so everything it starts is killed when
+    /// it ends (and with the death signal above, when the lab dies, even by SIGKILL). Needs
+    /// CAP_SYS_ADMIN; without it the child is forked as usual.
+    int new_pid_namespace;
 } netlab_spawn_config;
 
 /// Forks and executes. Returns the pid once the program is running, or -1 with `failure` set
