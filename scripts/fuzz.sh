@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets in Fuzz/ (address sanitizer on) and runs each for a bounded time.
 #
 #   scripts/fuzz.sh [seconds per target] [target ...]     default: 60 s, every target
+#   FUZZ_CONFIGURATION=release scripts/fuzz.sh 3600      optimized build, for long runs
 #
 # Each corpus lives in Fuzz/corpus/<target>/ (kept between runs, not in git) and is seeded from the
 # encoders on every run. A crash stops that target and leaves its input in Fuzz/crashes/<target>/;
@@ -14,7 +15,7 @@ seconds="${1:-60}"
 all=(lobbyFrames clientMessage serverMessage realtimeOpen inputMessage snapshot impairmentSpec networkFile)
 [ "$#" -gt 0 ] && targets=("$@") || targets=("${all[@]}")
 
-flags=(-c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+flags=(-c "${FUZZ_CONFIGURATION:-debug}" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 for target in "${targets[@]}"; do
     swift build "${flags[@]}" --product "fuzz-$target"
 done
