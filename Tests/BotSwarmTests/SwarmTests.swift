@@ -103,7 +103,9 @@ import Testing
             #expect(report.snapshotLatencyMs.count > 180)
             #expect(report.stalenessMs.p50 ?? 0 >= 60, "two snapshot intervals of interpolation at 30 Hz")
             #expect(report.passed)
-            #expect(report.checks.count == 3)
+            // The three thresholds given, after the check every run has (snapshots received).
+            #expect(report.checks.count == 4)
+            #expect(report.checks.first?.name == "snapshots received >")
             #expect(progressLines.value >= 1, "a live line each second")
 
             let json = try JSONSerialization.jsonObject(with: report.json()) as? [String: Any]

@@ -28,10 +28,10 @@ import Testing
         defer { lock.release() }
         let match = try await TwoPlayerMatch.start(alice: alice, bob: bob, transport: .udp, roomName: "locked")
         let (playA, playB) = try await match.play()
-        // The server tells the clients the match is over: its result is now waiting for the lock.
-        let (endA, _) = try await playA.finished()
+        // The realtime sessions end with the match (or, on a starved machine, by silence after it): its
+        // result is now waiting for the lock.
+        _ = try await playA.finished()
         _ = try await playB.finished()
-        #expect(endA == .matchEnded)
         // Another second of lock: longer than the old retries (about 0.6 s) lasted.
         try await Task.sleep(for: .milliseconds(1_500))
         #expect(try await database.recentMatches(limit: 5).isEmpty, "nothing could be written while the lock was held")
