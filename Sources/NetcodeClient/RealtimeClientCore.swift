@@ -225,7 +225,7 @@ final class RealtimeClientCore {
     @discardableResult
     private func received(snapshot payload: ByteBuffer, now: UInt64) -> Bool {
         let previousNewest = self.snapshots.newest?.state.tick
-        switch self.snapshots.receive(payload) {
+        switch self.snapshots.receive(payload, newestInputSent: self.history.newestSequence) {
         case .failure:
             // A missing baseline or a malformed body: the snapshot is lost to this player.
             self.experience.undecodable += 1

@@ -72,16 +72,15 @@ TRANSPORT_NAMES = {TRANSPORT_UDP: "udp", TRANSPORT_TCP: "tcp"}
 
 # ------------------------------------------------------------- realtime ---
 
-MAGIC = b"NC"
-RT_VERSION = 1
+RT_VERSION = 2
 PT_INPUT = 1
 PT_SNAPSHOT = 2
 PT_DISCONNECT = 3
 PT_KEEPALIVE = 4
 PT_CHALLENGE = 5
 PT_RESPONSE = 6
-HEADER_SIZE = 16
-TAG_SIZE = 16
+HEADER_SIZE = 13
+TAG_SIZE = 8
 MIN_PACKET = HEADER_SIZE + TAG_SIZE
 MAX_PACKET = 1200
 REPLAY_WINDOW = 256
@@ -288,8 +287,8 @@ def compute_tag(key, extended_sequence, header_and_payload):
 
 
 def seal(key, session_id, ptype, extended_sequence, ack, ack_bits, payload):
-    header = MAGIC + struct.pack(">BBIHHI", RT_VERSION, ptype, session_id,
-                                 extended_sequence & 0xFFFF, ack, ack_bits)
+    header = struct.pack(">BIHHI", (RT_VERSION << 4) | ptype, session_id,
+                         extended_sequence & 0xFFFF, ack, ack_bits)
     body = header + payload
     packet = body + compute_tag(key, extended_sequence, body)
     if len(packet) > MAX_PACKET:
@@ -307,7 +306,27 @@ def encode_input_payload(newest, inputs):
     return out
 
 
-def decode_snapshot(payload, ring):
+def restore_tick(wire, newest):
+    """Full tick from its low 16 bits, nearest to the newest tick decoded (2.3.2)."""
+    if newest is None:
+        return wire
+    cand = (newest & ~0xFFFF) | wire
+    if cand - newest > 32768:
+        cand -= 65536
+    elif newest - cand > 32768:
+        cand += 65536
+    return cand if cand >= 0 else cand + 65536
+
+
+def restore_input(wire, newest_sent):
+    """Full input sequence from its low 16 bits: the latest not after the newest sent (2.3.2)."""
+    if newest_sent is None:
+        return wire
+    back = ((newest_sent & 0xFFFF) - wire) % 65536
+    return newest_sent - back if back <= newest_sent else wire
+
+
+def decode_snapshot(payload, ring, newest_tick=None, newest_input_sent=None):
     """Decode a snapshot payload (2.3.2). Returns (header, state, kind).
 
     state = {"players": {id: [x, y, score, flags]}, "coins": {id: [x, y]}}.
@@ -315,12 +334,15 @@ def decode_snapshot(payload, ring):
     delta's baseline tick is not in `ring` (tick -> decoded state).
     """
     r = Reader(payload, "snapshot")
-    tick = r.u32()
+    tick = restore_tick(r.u16(), newest_tick)
     send_time = r.u32()
-    input_seq = r.u32()
-    offset = r.u8()
+    input_seq = restore_input(r.u16(), newest_input_sent)
+    base_byte = r.u8()
+    offset = base_byte & 0x3F
     header = {"tick": tick, "sendTime": send_time, "inputSequence": input_seq, "baselineOffset": offset}
     if offset == 0:
+        if base_byte != 0:
+            raise ProtocolError(f"full snapshot with section bits 0x{base_byte:02X}")
         players = {}
         last = -1
         for _ in range(r.u8()):
@@ -352,12 +374,17 @@ def decode_snapshot(payload, ring):
     changed_players = set()
     last = -1
     for _ in range(r.u8()):
-        pid, mask = r.u8(), r.u8()
-        if pid <= last:
-            raise ProtocolError("delta: changed player ids not increasing")
+        head = r.u8()
+        mask, gap = head & 0x0F, head >> 4
+        if gap == 15:
+            pid = r.u8()
+            if pid < last + 16:
+                raise ProtocolError(f"delta: explicit player id {pid} where a gap would do")
+        else:
+            pid = last + 1 + gap
+            if pid > 255:
+                raise ProtocolError("delta: changed player id past 255")
         last = pid
-        if mask & 0xF0:
-            raise ProtocolError(f"delta: player {pid} mask 0x{mask:02X} has reserved bits")
         if pid not in players:
             if mask != 0x0F:
                 raise ProtocolError(f"delta: new player {pid} with mask 0x{mask:02X} (must be 0x0F)")
@@ -386,7 +413,12 @@ def decode_snapshot(payload, ring):
             p[3] = r.u8()
         changed_players.add(pid)
     last = -1
-    for _ in range(r.u8()):
+    removed_count = 0
+    if base_byte & 0x40:
+        removed_count = r.u8()
+        if removed_count == 0:
+            raise ProtocolError("delta: announced removed-player list is empty")
+    for _ in range(removed_count):
         pid = r.u8()
         if pid <= last:
             raise ProtocolError("delta: removed player ids not increasing")
@@ -398,7 +430,8 @@ def decode_snapshot(payload, ring):
         del players[pid]
     changed_coins = set()
     last = -1
-    for _ in range(r.u8()):
+    has_coins = bool(base_byte & 0x80)
+    for _ in range(r.u8() if has_coins else 0):
         cid, x, y = r.u16(), r.u16(), r.u16()
         if cid <= last:
             raise ProtocolError("delta: changed coin ids not increasing")
@@ -406,7 +439,10 @@ def decode_snapshot(payload, ring):
         coins[cid] = [x, y]
         changed_coins.add(cid)
     last = -1
-    for _ in range(r.u8()):
+    removed_coins = r.u8() if has_coins else 0
+    if has_coins and removed_coins == 0 and not changed_coins:
+        raise ProtocolError("delta: announced coin lists are both empty")
+    for _ in range(removed_coins):
         cid = r.u16()
         if cid <= last:
             raise ProtocolError("delta: removed coin ids not increasing")
@@ -469,14 +505,12 @@ class RealtimeConnection:
             return self._drop("oversized")
         if len(data) < MIN_PACKET:
             return self._drop("truncated")
-        if data[0:2] != MAGIC:
-            return self._drop("badMagic")
-        if data[2] != RT_VERSION:
+        if data[0] >> 4 != RT_VERSION:
             return self._drop("badVersion")
-        ptype = data[3]
+        ptype = data[0] & 0x0F
         if ptype not in (1, 2, 3, 4, 5, 6):
             return self._drop("unknownType")
-        session_id, wire_seq, ack, ack_bits = struct.unpack(">IHHI", data[4:16])
+        session_id, wire_seq, ack, ack_bits = struct.unpack(">IHHI", data[1:HEADER_SIZE])
         if session_id != self.session_id:
             return self._drop("unknownSession")
         ext = reconstruct_sequence(self.highest, wire_seq)
@@ -712,7 +746,7 @@ class Player:
 
     def on_snapshot(self, payload):
         try:
-            header, state, kind = decode_snapshot(payload, self.ring)
+            header, state, kind = decode_snapshot(payload, self.ring, self.final_tick, self.input_seq)
         except MissingBaseline:
             self.missing_baselines += 1
             self.decode_errors += 1
@@ -987,11 +1021,11 @@ def self_check():
     check("ack fields", conn.ack_fields(), (3, 6))
     payload = encode_input_payload(42, [(0, 0, 0), (127, 0, 1), (-127, -127, 3)])
     packet = conn.seal(PT_INPUT, payload, now=0.0)
-    want = ("4e43" "01" "01" "01020304" "0005" "0003" "00000006"
+    want = ("21" "01020304" "0005" "0003" "00000006"
             "0000002a" "03" "000000" "7f0001" "818103"
-            "bdadb2b9bd08dfc40f14cc542ae528c4")
+            "8ba55c19977deb3f")
     check("sealed input packet", packet.hex(), want)
-    check("sealed input length", len(packet), 46)
+    check("sealed input length", len(packet), 35)
     # the receiving side (server view, highest accepted from the client: 4) accepts it
     server_rx = RealtimeConnection(0x01020304, key)
     server_rx.highest = 4
@@ -1018,16 +1052,16 @@ def self_check():
     check("recon no negative", reconstruct_sequence(10, 65000), 65000)
 
     # 2.3.2.3 snapshot examples
-    full = bytes.fromhex("00000100aabbccdd0000000900" "02"
+    full = bytes.fromhex("0100aabbccdd000900" "02"
                          "01ffff0000000000" "0210002000000701" "01" "010203040506")
     header, state, kind = decode_snapshot(full, {})
     check("full header", header, {"tick": 256, "sendTime": 0xAABBCCDD, "inputSequence": 9, "baselineOffset": 0})
     check("full kind", kind, "full")
     check("full state", state, {"players": {1: [65535, 0, 0, 0], 2: [0x1000, 0x2000, 7, 1]},
                                 "coins": {0x0102: [0x0304, 0x0506]}})
-    delta = bytes.fromhex("00000102000000010000000202" "03"
-                          "01010105" "02067ff8000008" "090f00010002000301"
-                          "00" "00" "010102")
+    delta = bytes.fromhex("0102000000010002" "82" "03"
+                          "110105" "067ff8000008" "6f00010002000301"
+                          "00" "010102")
     header, dstate, kind = decode_snapshot(delta, {256: state})
     check("delta header", header, {"tick": 258, "sendTime": 1, "inputSequence": 2, "baselineOffset": 2})
     check("delta kind", kind, "delta")
@@ -1043,6 +1077,11 @@ def self_check():
         failures.append("trailing byte accepted")
     except ProtocolError:
         pass
+    # 2.3.2: the tick and the input restored across the 16-bit wrap
+    check("tick across wrap", restore_tick(2, 0x1FFFE), 0x20002)
+    check("reordered tick before wrap", restore_tick(0xFFFE, 0x20001), 0x1FFFE)
+    check("input across wrap", restore_input(0xFFFF, 0x10003), 0xFFFF)
+    check("input never after the newest sent", restore_input(4, 0x10003), 4)
 
     if failures:
         for f in failures:

@@ -3,7 +3,7 @@ import NIOCore
 extension RealtimeConnection {
     /// Checks, authenticates and accepts one datagram.
     ///
-    /// In order: size, magic, version and type (``PacketHeader/parse(_:)``); session id; the tag, over
+    /// In order: size, version and type (``PacketHeader/parse(_:)``); session id; the tag, over
     /// the extended sequence reconstructed from the wire value; the replay window; the payload length
     /// of keepalive (0) and disconnect (1) packets. Only a packet passing all of these changes state:
     /// the replay window, acks of our packets, RTT and the counters. Never traps on any input.

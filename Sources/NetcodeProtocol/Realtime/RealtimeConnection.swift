@@ -52,7 +52,7 @@ public struct RealtimeConnection: Sendable {
     /// Builds the next packet: assigns its sequence, the ack and ack bits of what we have received,
     /// appends the tag, and remembers the send time for RTT.
     ///
-    /// - Precondition: `payload.readableBytes <= RealtimePacket.maxPayloadSize` (1168).
+    /// - Precondition: `payload.readableBytes <= RealtimePacket.maxPayloadSize` (1179).
     public mutating func seal(type: PacketType, payload: ByteBuffer, now: UInt64) -> ByteBuffer {
         self.seal(type: type, now: now, payloadCapacity: payload.readableBytes) { $0.writeImmutableBuffer(payload) }
     }
@@ -62,7 +62,7 @@ public struct RealtimeConnection: Sendable {
     /// `writePayload` throws, nothing changes: no sequence is used.
     ///
     /// - Parameter payloadCapacity: the payload size expected, to size the buffer once.
-    /// - Precondition: the payload written is at most `RealtimePacket.maxPayloadSize` (1168) bytes.
+    /// - Precondition: the payload written is at most `RealtimePacket.maxPayloadSize` (1179) bytes.
     public mutating func seal<Failure: Error>(
         type: PacketType,
         now: UInt64,
@@ -101,11 +101,11 @@ public struct RealtimeConnection: Sendable {
     /// the sequence (send time for RTT, counters).
     ///
     /// - Precondition: `datagram` came from ``startPacket(type:payloadCapacity:)`` for the current
-    ///   sequence, and its payload is at most `RealtimePacket.maxPayloadSize` (1168) bytes.
+    ///   sequence, and its payload is at most `RealtimePacket.maxPayloadSize` (1179) bytes.
     public mutating func finishPacket(_ datagram: inout ByteBuffer, now: UInt64) {
         let sequence = nextSequence
         precondition(
-            datagram.getInteger(at: datagram.readerIndex + 8, as: UInt16.self) == UInt16(truncatingIfNeeded: sequence),
+            datagram.getInteger(at: datagram.readerIndex + 5, as: UInt16.self) == UInt16(truncatingIfNeeded: sequence),
             "finishPacket needs the buffer startPacket made for this sequence"
         )
         precondition(

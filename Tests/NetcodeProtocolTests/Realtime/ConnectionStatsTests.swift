@@ -115,7 +115,7 @@ struct ConnectionStatsTests {
         var (client, server) = RealtimeFixtures.connectionPair()
         let start = client.stats
         for index in 0..<30 {
-            let payload = ByteBuffer(repeating: 0, count: 68)
+            let payload = ByteBuffer(repeating: 0, count: 100 - RealtimePacket.minPacketSize)
             _ = server.open(client.seal(type: .input, payload: payload, now: UInt64(index)), now: UInt64(index))
         }
         #expect(client.stats.packetsSent == 30)
