@@ -13,6 +13,11 @@ enum ComparisonFindings {
         }
         let at = "At \(ReportFormat.lossPercent(top.loss)) loss"
         var sentences: [String] = []
+        if !result.parameters.noDelay {
+            sentences.append(
+                "TCP_NODELAY was off (--nodelay off): the TCP rows include what Nagle's algorithm and delayed ACKs add "
+                    + "to small updates, on top of retransmission.")
+        }
 
         let unimpaired = [top.udp, top.tcp].filter { !$0.impaired }.map { ReportFormat.transportName($0.transport) }
         if !unimpaired.isEmpty {

@@ -16,6 +16,8 @@ public struct LabConfiguration: Sendable, Hashable {
     public let bufferCount: Int
     /// The TUN clone device; a test or an unusual system may point elsewhere.
     public let tunDevicePath: String
+    /// A pcapng file to record every packet the emulator forwards, with its fate (``PacketCapture``), or `nil`.
+    public let capturePath: String?
 
     /// - Parameters:
     ///   - link: the impairment of each direction (``LinkProfile/none`` for a clean link).
@@ -30,7 +32,8 @@ public struct LabConfiguration: Sendable, Hashable {
         tcpMinimumRetransmissionTimeout: Duration? = nil,
         mtu: Int = 1500,
         bufferCount: Int = 8192,
-        tunDevicePath: String = "/dev/net/tun"
+        tunDevicePath: String = "/dev/net/tun",
+        capturePath: String? = nil
     ) {
         self.link = link
         self.seed = seed
@@ -38,6 +41,7 @@ public struct LabConfiguration: Sendable, Hashable {
         self.mtu = mtu
         self.bufferCount = bufferCount
         self.tunDevicePath = tunDevicePath
+        self.capturePath = capturePath
     }
 
     /// Checks the values a user may have typed.
