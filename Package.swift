@@ -97,10 +97,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // `netcode sockets`: experiments on real sockets with the kernel's counters as evidence.
+        // `netcode sockets`: experiments on real sockets with the kernel's counters as evidence (mtu in the lab).
         .target(
             name: "SocketExperiments",
             dependencies: [
+                "NetworkLab",
+                "LinkEmulator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
