@@ -32,14 +32,17 @@ public enum LANDiscovery {
         public var spacing: Duration
         /// How long to listen after the last probe.
         public var wait: Duration
+        /// Stop as soon as this many servers answered (a client looking for one), or `nil` to wait it out.
+        public var stopAfter: Int?
 
-        public init(group: String = "239.255.77.77", port: Int = 7779, interfaceAddress: String = "127.0.0.1", probes: Int = 3, spacing: Duration = .milliseconds(100), wait: Duration = .seconds(1)) {
+        public init(group: String = "239.255.77.77", port: Int = 7779, interfaceAddress: String = "127.0.0.1", probes: Int = 3, spacing: Duration = .milliseconds(100), wait: Duration = .seconds(1), stopAfter: Int? = nil) {
             self.group = group
             self.port = port
             self.interfaceAddress = interfaceAddress
             self.probes = probes
             self.spacing = spacing
             self.wait = wait
+            self.stopAfter = stopAfter
         }
     }
 
@@ -123,6 +126,7 @@ public enum LANDiscovery {
                 let address = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 if seen.insert("\(address):\(answer.tcpPort)").inserted {
                     found.append(DiscoveredServer(address: address, answer: answer, answerBytes: count))
+                    if let enough = options.stopAfter, found.count >= enough { return found }
                 }
             }
         }

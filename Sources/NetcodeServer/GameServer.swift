@@ -99,6 +99,7 @@ public final class GameServer: Service, Sendable {
         }
         let port = listener.channel.localAddress?.port ?? self.configuration.tcpPort
         self.logger.info("lobby listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "tcp"])
+        await self.startDiscovery()
         return port
     }
 
@@ -106,7 +107,7 @@ public final class GameServer: Service, Sendable {
         try await self.bind()
         guard let (listener, realtime) = self.state.withLockedValue({ state in state.listener.flatMap { l in state.realtime.map { (l, $0) } } }) else { return }
         let matchHost = realtime.director
-        let discovery = await self.startDiscovery()
+        let discovery = self.discoveryResponder.withLockedValue { $0 }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.reportStatus(every: .seconds(10)) }
