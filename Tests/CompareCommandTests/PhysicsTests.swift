@@ -2,7 +2,8 @@
 import Foundation
 import NetworkLab
 import Testing
-@testable import Comparison
+import Comparison
+@testable import netcode
 
 /// The headline experiment in small, through a real impaired link: kernel TCP retransmits for real, and the
 /// figures must agree with the physics. Runs wherever the network lab can be built (CI runs as root).

@@ -1,5 +1,6 @@
 #if os(Linux)
 import BotSwarm
+import Comparison
 import Foundation
 import NetworkLab
 

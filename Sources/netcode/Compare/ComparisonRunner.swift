@@ -1,4 +1,5 @@
 import BotSwarm
+import Comparison
 import Foundation
 import LinkEmulator
 import NetcodeProtocol
@@ -91,7 +92,7 @@ public struct ComparisonRunner: Sendable {
     }
 
     /// Groups runs of the same point and takes min / median / max of each figure.
-    public static func points(from measurements: [NetcodeStore.ComparisonPoint], impairsTCP: Bool) -> [ComparisonPoint] {
+    public static func points(from measurements: [NetcodeStore.ComparisonPoint], impairsTCP: Bool) -> [Comparison.ComparisonPoint] {
         var order: [String] = []
         var groups: [String: [NetcodeStore.ComparisonPoint]] = [:]
         for measurement in measurements {
@@ -102,7 +103,7 @@ public struct ComparisonRunner: Sendable {
         return order.map { key in
             let runs = groups[key]!
             let first = runs[0]
-            return ComparisonPoint(
+            return Comparison.ComparisonPoint(
                 loss: first.loss,
                 transport: first.transport.rawValue,
                 impaired: first.transport == .udp || impairsTCP,
