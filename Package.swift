@@ -20,8 +20,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
+        // The one seeded generator every reproducible draw comes from (game, link model, lab, bots).
+        .target(name: "SeededRandom"),
         // Pure game rules: no I/O, no clock reads.
-        .target(name: "GameSimulation"),
+        .target(name: "GameSimulation", dependencies: ["SeededRandom"]),
         // Wire messages and codecs, sequence windows, authentication. No sockets.
         .target(
             name: "NetcodeProtocol",
@@ -34,6 +36,7 @@ let package = Package(
         .target(
             name: "LinkEmulator",
             dependencies: [
+                "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -64,6 +67,7 @@ let package = Package(
         .target(
             name: "NetcodeClient",
             dependencies: [
+                "SeededRandom",
                 "NetcodeProtocol",
                 "LinkEmulator",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -83,7 +87,7 @@ let package = Package(
         ),
         // The network lab: two namespaces joined by a TUN link emulator (Linux).
         .target(name: "CNetworkLab"),
-        .target(name: "NetworkLab", dependencies: ["LinkEmulator", "CNetworkLab"]),
+        .target(name: "NetworkLab", dependencies: ["LinkEmulator", "CNetworkLab", "SeededRandom"]),
         // The TCP-vs-UDP report: pure values and their renderers (table, SVG chart, HTML page, CSV). The runs
         // that produce it live with `netcode compare`.
         .target(name: "Comparison"),
@@ -114,6 +118,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(name: "CompareCommandTests", dependencies: ["netcode", "Comparison", "NetworkLab", "NetcodeStore"]),
@@ -135,6 +140,7 @@ let package = Package(
             name: "NetcodeProtocolTests",
             dependencies: [
                 "NetcodeProtocol",
+                "SeededRandom",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
