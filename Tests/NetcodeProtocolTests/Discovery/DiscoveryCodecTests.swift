@@ -39,4 +39,16 @@ import Testing
         let decoded = try DiscoveryAnswer(decoding: longBytes)
         #expect(decoded.name == String(repeating: "é", count: 100))
     }
+
+    @Test func theExampleInTheProtocolDocumentIsWhatTheCodeSends() {
+        let probe = DiscoveryProbe(nonce: 1).encoded()
+        #expect(hex(Array(probe.prefix(14))) == "4e434451" + "01" + "00" + "0000000000000001")
+        let answer = DiscoveryAnswer(nonce: 1, protocolVersion: 1, tcpPort: 7777, udpPort: 7778, players: 2, name: "blue room").encoded()
+        #expect(hex(answer) == "4e434441" + "01" + "00" + "0000000000000001" + "0001" + "1e61" + "1e62" + "0002" + "09" + "626c756520726f6f6d")
+        #expect(answer.count == 32)
+    }
+
+    func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
 }
