@@ -22,12 +22,15 @@ let package = Package(
     targets: [
         // The one seeded generator every reproducible draw comes from (game, link model, lab, bots).
         .target(name: "SeededRandom"),
+        // The transport a match's realtime traffic takes (udp or tcp), shared by the protocol, the store and the reports.
+        .target(name: "NetcodeTransport"),
         // Pure game rules: no I/O, no clock reads.
         .target(name: "GameSimulation", dependencies: ["SeededRandom"]),
         // Wire messages and codecs, sequence windows, authentication. No sockets.
         .target(
             name: "NetcodeProtocol",
             dependencies: [
+                "NetcodeTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -44,6 +47,7 @@ let package = Package(
         .target(
             name: "NetcodeStore",
             dependencies: [
+                "NetcodeTransport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -90,7 +94,7 @@ let package = Package(
         .target(name: "NetworkLab", dependencies: ["LinkEmulator", "CNetworkLab", "SeededRandom"]),
         // The TCP-vs-UDP report: pure values and their renderers (table, SVG chart, HTML page, CSV). The runs
         // that produce it live with `netcode compare`.
-        .target(name: "Comparison"),
+        .target(name: "Comparison", dependencies: ["NetcodeTransport"]),
         // `netcode sockets`: experiments on real sockets with the kernel's counters as evidence (mtu in the lab).
         .target(
             name: "SocketExperiments",
@@ -120,8 +124,8 @@ let package = Package(
         ),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
-        .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
-        .testTarget(name: "CompareCommandTests", dependencies: ["netcode", "Comparison", "NetworkLab", "NetcodeStore"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "NetcodeTransport"]),
+        .testTarget(name: "CompareCommandTests", dependencies: ["netcode", "Comparison", "NetworkLab", "NetcodeStore", "NetcodeTransport"]),
         .testTarget(name: "SocketExperimentsTests", dependencies: ["SocketExperiments"]),
         .testTarget(name: "NetworkLabTests", dependencies: ["NetworkLab", "LinkEmulator"]),
         .testTarget(
@@ -155,7 +159,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "NetcodeStoreTests", dependencies: ["NetcodeStore"]),
+        .testTarget(name: "NetcodeStoreTests", dependencies: ["NetcodeStore", "NetcodeTransport"]),
         .testTarget(
             name: "NetcodeServerTests",
             dependencies: [

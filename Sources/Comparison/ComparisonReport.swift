@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// The spread of one figure over repeated runs of the same point (`--runs`).
 public struct Spread: Codable, Sendable, Hashable {
@@ -30,7 +31,7 @@ public struct ComparisonPoint: Codable, Sendable, Hashable {
     /// Configured random loss each way, 0-1.
     public var loss: Double
     /// `udp` or `tcp`.
-    public var transport: String
+    public var transport: UpdateTransport
     /// Whether this transport's packets really crossed the impaired link. False only for tcp in portable
     /// mode, where nothing can impair kernel TCP honestly.
     public var impaired: Bool
@@ -55,7 +56,7 @@ public struct ComparisonPoint: Codable, Sendable, Hashable {
     }
 
     public init(
-        loss: Double, transport: String, impaired: Bool, runs: Int, delivery: Spread,
+        loss: Double, transport: UpdateTransport, impaired: Bool, runs: Int, delivery: Spread,
         latencyP50Ms: Spread, latencyP99Ms: Spread, latencyP999Ms: Spread, latencyMaxMs: Spread,
         stalenessP50Ms: Spread, stalenessP99Ms: Spread, stallsPerMinute: Spread, longestStallMs: Spread, bytesPerSecond: Spread
     ) {
@@ -173,7 +174,7 @@ public struct ComparisonReport: Codable, Sendable {
     }
 
     /// The point for a loss level and transport.
-    public func point(loss: Double, transport: String) -> ComparisonPoint? {
+    public func point(loss: Double, transport: UpdateTransport) -> ComparisonPoint? {
         self.points.first { abs($0.loss - loss) < 1e-9 && $0.transport == transport }
     }
 }

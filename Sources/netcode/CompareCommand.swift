@@ -172,8 +172,8 @@ struct CompareCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         for run in runs {
             let highest = run.parameters.losses.max() ?? 0
-            let udp = run.point(loss: highest, transport: "udp")
-            let tcp = run.point(loss: highest, transport: "tcp")
+            let udp = run.point(loss: highest, transport: .udp)
+            let tcp = run.point(loss: highest, transport: .tcp)
             func ms(_ value: Double?) -> String { value.map { String(format: "%.0f ms", $0) } ?? "–" }
             let losses = run.parameters.losses.map { String(format: "%g", $0 * 100) }.joined(separator: ",")
             print(String(format: "%4lld  %@  %-8@  %-16@  %-15@  %4d  %7.0f  %4d  %@ / %@, %@ / %@",

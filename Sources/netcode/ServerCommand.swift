@@ -169,7 +169,7 @@ struct TransportArgument: ExpressibleByArgument, Sendable {
         self.transport = transport
     }
     var defaultValueDescription: String { "\(self.transport)" }
-    static var allValueStrings: [String] { ["udp", "tcp"] }
+    static var allValueStrings: [String] { UpdateTransport.allCases.map(\.name) }
 }
 
 /// How the server runs matches.

@@ -44,7 +44,7 @@ public struct ComparisonRunner: Sendable {
         public var stored: NetcodeStore.ComparisonPoint {
             NetcodeStore.ComparisonPoint(
                 loss: self.loss,
-                transport: self.transport == .udp ? .udp : .tcp,
+                transport: self.transport,
                 runIndex: self.runIndex,
                 delivery: self.report.deliveryRatio ?? 0,
                 latencyP50Ms: self.report.snapshotLatencyMs.p50,
@@ -96,7 +96,7 @@ public struct ComparisonRunner: Sendable {
         var order: [String] = []
         var groups: [String: [NetcodeStore.ComparisonPoint]] = [:]
         for measurement in measurements {
-            let key = "\(measurement.loss)|\(measurement.transport.rawValue)"
+            let key = "\(measurement.loss)|\(measurement.transport)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(measurement)
         }
@@ -105,7 +105,7 @@ public struct ComparisonRunner: Sendable {
             let first = runs[0]
             return Comparison.ComparisonPoint(
                 loss: first.loss,
-                transport: first.transport.rawValue,
+                transport: first.transport,
                 impaired: first.transport == .udp || impairsTCP,
                 runs: runs.count,
                 delivery: Spread(runs.map { $0.delivery }),
@@ -119,6 +119,6 @@ public struct ComparisonRunner: Sendable {
                 longestStallMs: Spread(runs.map { $0.longestStallMs }),
                 bytesPerSecond: Spread(runs.map { $0.bytesPerSecond })
             )
-        }.sorted { ($0.loss, $0.transport == "udp" ? 0 : 1) < ($1.loss, $1.transport == "udp" ? 0 : 1) }
+        }.sorted { ($0.loss, $0.transport.rawValue) < ($1.loss, $1.transport.rawValue) }
     }
 }
