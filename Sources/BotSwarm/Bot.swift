@@ -57,7 +57,7 @@ struct Bot {
         let giveUpAt = clock.now + self.configuration.connectPatience
         while true {
             do {
-                return try await LobbyClient.connect(host: self.configuration.host, port: self.configuration.tcpPort)
+                return try await LobbyClient.connect(host: self.configuration.host, port: self.configuration.tcpPort, noDelay: self.configuration.tcpNoDelay)
             } catch {
                 guard clock.now < giveUpAt else { return nil }
                 try? await Task.sleep(for: .milliseconds(200))

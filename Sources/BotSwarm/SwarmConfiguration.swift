@@ -29,6 +29,8 @@ public struct SwarmConfiguration: Sendable {
     public var thresholds: SwarmThresholds
     /// How long a bot keeps retrying to connect (a server that is still starting).
     public var connectPatience: Duration
+    /// TCP_NODELAY on the bots' lobby connections (off only to measure Nagle's algorithm).
+    public var tcpNoDelay = true
 
     public init(
         host: String = "127.0.0.1",

@@ -20,6 +20,8 @@ public final class GameServer: Service, Sendable {
     let eventLoopGroup: MultiThreadedEventLoopGroup
     let recorder: ResultRecorder
     private let state = NIOLockedValueBox(RunState())
+    /// The LAN discovery responder while it runs (``GameServer/startDiscovery()``).
+    let discoveryResponder = NIOLockedValueBox<DiscoveryResponder?>(nil)
 
     struct RunState {
         var listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>?
@@ -40,6 +42,9 @@ public final class GameServer: Service, Sendable {
 
     /// Every realtime shard's UDP port, in shard order, once bound.
     public var udpPorts: [Int] { self.state.withLockedValue { $0.realtime?.ports ?? [] } }
+    /// The lobby's bound port, once bound.
+    public var tcpPort: Int? { self.state.withLockedValue { $0.listener?.channel.localAddress?.port } }
+    var isShuttingDown: Bool { self.state.withLockedValue { $0.shutdownRequested } }
 
     public init(
         configuration: ServerConfiguration,
@@ -94,6 +99,7 @@ public final class GameServer: Service, Sendable {
         }
         let port = listener.channel.localAddress?.port ?? self.configuration.tcpPort
         self.logger.info("lobby listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "tcp"])
+        await self.startDiscovery()
         return port
     }
 
@@ -101,9 +107,11 @@ public final class GameServer: Service, Sendable {
         try await self.bind()
         guard let (listener, realtime) = self.state.withLockedValue({ state in state.listener.flatMap { l in state.realtime.map { (l, $0) } } }) else { return }
         let matchHost = realtime.director
+        let discovery = self.discoveryResponder.withLockedValue { $0 }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.reportStatus(every: .seconds(10)) }
+                group.addTask { await discovery?.run() }
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
@@ -136,6 +144,7 @@ public final class GameServer: Service, Sendable {
             return state.listener
         }
         guard let listener else { return }
+        self.discoveryResponder.withLockedValue { $0 }?.close()
         self.logger.info("shutting down: no new connections, telling clients")
         listener.channel.close(promise: nil)
         if let realtime = self.state.withLockedValue({ $0.realtime }) {
@@ -278,7 +287,7 @@ public final class GameServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // A client's FIN ends only its direction: frames sent just before it still get their answers.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: configuration.tcpNoDelay ? 1 : 0)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: lowWaterMark, high: configuration.maximumQueuedBytes))
             .childChannelOption(.maxMessagesPerRead, value: 16)

@@ -64,6 +64,11 @@ public struct ServerConfiguration: Sendable {
     /// Share of a core (0...1) a shard may be busy before it takes no new matches; when every shard is
     /// over it, new matches wait and the room is told (`serverBusy`).
     public var tickBudget: Double
+    /// TCP_NODELAY on lobby connections. On (the default) each frame leaves at once; off lets Nagle's
+    /// algorithm hold small frames until the previous one is acknowledged (`netcode compare --nodelay off`).
+    public var tcpNoDelay = true
+    /// LAN discovery: the multicast group and port the server answers probes on, or `nil` for none.
+    public var discovery: DiscoverySettings?
 
     public init(
         host: String = "127.0.0.1",

@@ -53,3 +53,10 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
 
     var defaultValueDescription: String { "\(self.duration)" }
 }
+
+/// A switch typed as `on` or `off`, for options whose default is on and whose off is an experiment.
+enum OnOff: String, ExpressibleByArgument, Sendable, CaseIterable {
+    case on, off
+
+    var isOn: Bool { self == .on }
+}

@@ -75,9 +75,17 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Network impairment (UDP, in process)") var impairment: ImpairmentOptions
 
+    @Option(help: "TCP_NODELAY on lobby connections: on sends each frame at once; off lets Nagle's algorithm hold small frames.")
+    var tcpNodelay: OnOff = .on
+
+    @Option(help: "The server's name, in the lobby's welcome and in LAN discovery answers.")
+    var name: String = "netcode"
+
+    @OptionGroup(title: "LAN discovery") var discovery: DiscoveryOptions
+
     func run() async throws {
         let logger = self.logging.makeLogger(label: "netcode.server")
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: self.host,
             tcpPort: self.tcpPort,
             udpPort: self.udpPort,
@@ -103,6 +111,9 @@ struct ServerCommand: AsyncParsableCommand {
             realtimeShards: self.shards,
             tickBudget: self.tickBudget
         )
+        configuration.serverName = self.name
+        configuration.tcpNoDelay = self.tcpNodelay.isOn
+        configuration.discovery = self.discovery.settings(host: configuration.host)
         let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
         let server = try GameServer(configuration: configuration, database: database, logger: logger)
         let group = ServiceGroup(
@@ -158,7 +169,7 @@ struct TransportArgument: ExpressibleByArgument, Sendable {
         self.transport = transport
     }
     var defaultValueDescription: String { "\(self.transport)" }
-    static var allValueStrings: [String] { ["udp", "tcp"] }
+    static var allValueStrings: [String] { UpdateTransport.allCases.map(\.name) }
 }
 
 /// How the server runs matches.

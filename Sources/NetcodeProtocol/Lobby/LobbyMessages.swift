@@ -1,26 +1,9 @@
 import NIOCore
+@_exported import NetcodeTransport
 
 /// The lobby protocol version carried in `hello` and `welcome`. A mismatch is refused with
 /// `LobbyErrorCode.unsupportedVersion`.
 public let lobbyProtocolVersion: UInt16 = 1
-
-/// How a match carries its realtime traffic (inputs up, snapshots down).
-public enum UpdateTransport: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// Datagrams on the server's UDP port.
-    case udp = 1
-    /// The same packets, carried in `realtime` frames on the lobby's TCP connection.
-    case tcp = 2
-
-    public var description: String { self == .udp ? "udp" : "tcp" }
-
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "udp": self = .udp
-        case "tcp": self = .tcp
-        default: return nil
-        }
-    }
-}
 
 /// Summary of one room, as listed by `roomList`.
 public struct RoomSummary: Sendable, Hashable {

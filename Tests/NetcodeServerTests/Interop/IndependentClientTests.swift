@@ -53,7 +53,7 @@ import Testing
         #expect(standings.count == 2)
         let matchID = try #require(result["match_id"] as? Int)
         let stored = try #require(try await server.database.match(id: Int64(matchID)))
-        #expect(stored.transport.rawValue == "\(transport)")
+        #expect(stored.transport.name == "\(transport)")
         #expect(stored.players.allSatisfy { $0.inputsReceived > 30 }, "the server applied the script's inputs")
         try await server.stop()
     }

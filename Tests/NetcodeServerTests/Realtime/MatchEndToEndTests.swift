@@ -38,7 +38,7 @@ import Testing
         return Played(standings: standings, experiences: [experienceA, experienceB], ends: [endA, endB], matchID: matchID)
     }
 
-    func check(_ played: Played, in database: NetcodeDatabase, transport: TransportKind, durationTicks: Int) async throws {
+    func check(_ played: Played, in database: NetcodeDatabase, transport: UpdateTransport, durationTicks: Int) async throws {
         #expect(played.standings.count == 2)
         #expect(played.standings.map(\.name).sorted() == ["alice", "bob"])
         #expect(played.standings.allSatisfy { $0.connected })
