@@ -91,7 +91,7 @@ import Testing
     /// One rule for enumerated fields: a value outside the field's values in an otherwise whole message is
     /// out of range (the server answers invalidArgument and keeps the connection); with bytes after it,
     /// the message is malformed like any other.
-    @Test func enumValuesOutOfRangeAreNamedApartFromMalformedMessages() {
+    @Test func enumValuesOutOfRangeAreNamedApartFromMalformedMessages() throws {
         #expect(throws: LobbyDecodingError.outOfRange(field: "ready", value: 2)) { try ClientMessage(decoding: ByteBuffer(bytes: [0x0A, 2])) }
         #expect(throws: LobbyDecodingError.outOfRange(field: "ready", value: 255)) { try ClientMessage(decoding: ByteBuffer(bytes: [0x0A, 255])) }
         let createRoom: [UInt8] = [0x06, 0, 1, 0x61, 2]
