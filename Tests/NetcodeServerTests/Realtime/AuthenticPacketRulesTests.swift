@@ -15,7 +15,7 @@ import Testing
 
     @Test("an authentic input with a refused payload is acknowledged, counted as malformed, and not applied")
     func refusedPayloadIsAckedButNotApplied() async throws {
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 6, seed: 5) }
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 60, sessionTimeout: .seconds(60), seed: 5) }
         let match = try await server.twoPlayerMatch(transport: .udp, roomName: "acks")
         let inbox = Inbox()
         let socket = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -64,7 +64,7 @@ import Testing
 
     @Test("an authentic datagram for a tcp match's session is ignored on the UDP port and counted")
     func udpDatagramForATCPSessionIsIgnored() async throws {
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 6, seed: 6) }
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 60, sessionTimeout: .seconds(60), seed: 6) }
         let match = try await server.twoPlayerMatch(transport: .tcp, roomName: "tcp only")
         let inbox = Inbox()
         let socket = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
