@@ -161,6 +161,11 @@ struct Bot {
         }
         guard let start else { return }
 
+        // The roster says who is behind each player id in the snapshots; this bot must be in it under
+        // its own name (names are unique ignoring case).
+        if start.player(start.playerID)?.name.lowercased() != self.name.lowercased() {
+            self.metrics.error("match roster does not name this bot as its player id")
+        }
         self.metrics.matchStarted()
         var options = self.configuration.client
         let behaviours = self.configuration.behaviours.isEmpty ? [BotBehaviour.chase] : self.configuration.behaviours

@@ -38,6 +38,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Rooms one address may be in at once; creating another is refused (trusted addresses are exempt).")
     var maxRoomsPerAddress: Int = 4
 
+    @Option(help: "Failed logins one address may make within --failed-login-window; the next are refused for --login-block.")
+    var maxFailedLogins: Int = 5
+
+    @Option(help: "The window failed logins are counted over (e.g. 60s, 5m).")
+    var failedLoginWindow: DurationArgument = .init(.seconds(60))
+
+    @Option(help: "How long an address that failed too many logins is refused (e.g. 30s).")
+    var loginBlock: DurationArgument = .init(.seconds(30))
+
     @Option(help: "New accounts one address may create per hour (trusted addresses are exempt).")
     var maxRegistrationsPerHour: Int = 10
 
@@ -97,6 +106,9 @@ struct ServerCommand: AsyncParsableCommand {
             framesPerSecond: self.maxFrameRate,
             frameBurst: self.maxFrameRate * 2,
             passwordIterations: self.passwordIterations,
+            loginFailuresAllowed: self.maxFailedLogins,
+            loginFailureWindow: self.failedLoginWindow.duration,
+            loginBlockDuration: self.loginBlock.duration,
             registrationsPerAddress: self.maxRegistrationsPerHour,
             registrationWindow: .seconds(3600),
             trustedAddresses: Self.parseTrustedAddresses(self.trustedAddresses),
@@ -135,6 +147,8 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard self.maxConnectionsPerAddress >= 1 else { throw ValidationError("--max-connections-per-address must be at least 1") }
         guard self.maxRoomsPerAddress >= 1 else { throw ValidationError("--max-rooms-per-address must be at least 1") }
+        guard self.maxFailedLogins >= 1 else { throw ValidationError("--max-failed-logins must be at least 1") }
+        guard self.failedLoginWindow.duration > .zero else { throw ValidationError("--failed-login-window must be longer than 0") }
         guard self.maxRegistrationsPerHour >= 0 else { throw ValidationError("--max-registrations-per-hour must be 0 or more") }
         guard self.maxPendingHashes >= 1 else { throw ValidationError("--max-pending-hashes must be at least 1") }
         if let text = self.trustedAddresses, text != "none",

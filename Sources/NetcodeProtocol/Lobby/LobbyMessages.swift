@@ -56,11 +56,14 @@ public struct MatchStart: Sendable, Hashable {
     /// Arena size in meters, needed to dequantize positions.
     public var arenaWidth: UInt16
     public var arenaHeight: UInt16
+    /// Every player of the match, this one included, in player id order: snapshots name players by id
+    /// only, so this is how a client shows who is who during the match.
+    public var roster: [MatchRosterEntry]
 
     public init(
         matchID: UInt64, sessionID: UInt32, sessionKey: [UInt8], udpPort: UInt16, transport: UpdateTransport,
         playerID: UInt8, tickRate: UInt16, snapshotInterval: UInt16, durationTicks: UInt32,
-        arenaWidth: UInt16, arenaHeight: UInt16
+        arenaWidth: UInt16, arenaHeight: UInt16, roster: [MatchRosterEntry] = []
     ) {
         self.matchID = matchID
         self.sessionID = sessionID
@@ -73,6 +76,25 @@ public struct MatchStart: Sendable, Hashable {
         self.durationTicks = durationTicks
         self.arenaWidth = arenaWidth
         self.arenaHeight = arenaHeight
+        self.roster = roster
+    }
+
+    /// The roster entry of the player with `playerID`, if the match has one.
+    public func player(_ playerID: UInt8) -> MatchRosterEntry? {
+        self.roster.first { $0.playerID == playerID }
+    }
+}
+
+/// One player of a match, as `matchStarting` lists them: who is behind a player id in the snapshots.
+public struct MatchRosterEntry: Sendable, Hashable {
+    public var playerID: UInt8
+    public var accountID: UInt64
+    public var name: String
+
+    public init(playerID: UInt8, accountID: UInt64, name: String) {
+        self.playerID = playerID
+        self.accountID = accountID
+        self.name = name
     }
 }
 

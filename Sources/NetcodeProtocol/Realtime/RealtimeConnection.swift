@@ -29,6 +29,8 @@ public struct RealtimeConnection: Sendable {
     var knownAckedMask: UInt64 = 0
     /// Our sequences below this one have been settled as delivered or lost.
     var settledBelow: UInt64 = 0
+    /// The peer's sequences below this one have been settled as delivered or lost.
+    var remoteSettledBelow: UInt64 = 0
 
     /// - Parameters:
     ///   - sessionID: the id the lobby assigned; written in every packet and required in every one received.

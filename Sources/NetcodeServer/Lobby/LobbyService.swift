@@ -81,6 +81,12 @@ public actor LobbyService {
         self.perform(self.state.received(message, from: id))
     }
 
+    /// A message whose enumerated field held a value it does not define (see
+    /// ``LobbyState/receivedOutOfRange(field:value:from:)``).
+    func receivedOutOfRange(field: String, value: UInt64, from id: ConnectionID) {
+        self.perform(self.state.receivedOutOfRange(field: field, value: value, from: id))
+    }
+
     /// The per-address room cap, which the state can't check: it knows connections, not addresses.
     private func roomLimitRefusal(for id: ConnectionID) -> ServerMessage? {
         guard let address = self.connections[id]?.address, !self.trustedAddresses.contains(address),

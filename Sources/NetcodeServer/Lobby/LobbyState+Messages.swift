@@ -70,6 +70,27 @@ extension LobbyState {
         }
     }
 
+    /// A whole message with an enumerated field (createRoom's transport, setReady's bool) out of range.
+    /// It is refused as its phase would refuse any such message (before hello, before login), and
+    /// otherwise with `invalidArgument`; the connection stays open either way but before hello.
+    public mutating func receivedOutOfRange(field: String, value: UInt64, from id: ConnectionID) -> [Action] {
+        guard let connection = self.connections[id] else { return [] }
+        switch connection.phase {
+        case .awaitingHello:
+            return [.close(id, .error(code: .helloRequired, message: "send hello with the protocol version first"))]
+        case .anonymous, .authenticating:
+            return [.send(id, .error(code: .notLoggedIn, message: "log in or register first"))]
+        case .loggedIn:
+            let values: String
+            switch field {
+            case "transport": values = "0 (server default), 1 (udp) or 2 (tcp)"
+            case "ready": values = "0 (false) or 1 (true)"
+            default: values = "one the protocol defines"
+            }
+            return [.send(id, .error(code: .invalidArgument, message: "\(field) \(value) is out of range; use \(values)"))]
+        }
+    }
+
     private mutating func beginAuthentication(
         _ id: ConnectionID, connection: Connection, kind: AuthenticationRequest.Kind, name: String, password: String
     ) -> [Action] {

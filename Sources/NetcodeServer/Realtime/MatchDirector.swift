@@ -163,19 +163,23 @@ final class MatchDirector: MatchHosting, Sendable {
             let now = RealtimeShard.now()
             var slots: [PlayerSlot] = []
             var starts: [UInt64: MatchStart] = [:]
+            // Player ids are 1, 2, ... in the room's join order; every player gets the whole roster.
+            let roster = launch.players.enumerated().map { index, player in
+                MatchRosterEntry(playerID: UInt8(index + 1), accountID: player.account.id, name: player.account.name)
+            }
             // Session ids are unique across shards: tcp frames are routed to a shard by session id.
             let sessionIDs = Self.reserveSessions(launch.players.count, room: launch.roomID, shard: shardIndex, in: state)
             for (index, player) in launch.players.enumerated() {
                 let sessionID = sessionIDs[index]
                 let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-                // Player ids are 1, 2, ... in the room's join order.
-                let playerID = UInt8(index + 1)
+                let playerID = roster[index].playerID
                 slots.append(PlayerSlot(account: player.account, playerID: playerID, sessionID: sessionID, key: key, tcp: handlesByConnection[player.connection], now: now))
                 starts[player.account.id] = MatchStart(
                     matchID: matchID, sessionID: sessionID, sessionKey: key, udpPort: UInt16(handle.udpPort), transport: launch.transport,
                     playerID: playerID, tickRate: UInt16(settings.tickRate), snapshotInterval: UInt16(settings.snapshotInterval),
                     durationTicks: UInt32(settings.gameConfig(seed: seed, maxPlayers: launch.players.count).durationTicks),
-                    arenaWidth: UInt16(settings.arenaWidth), arenaHeight: UInt16(settings.arenaHeight)
+                    arenaWidth: UInt16(settings.arenaWidth), arenaHeight: UInt16(settings.arenaHeight),
+                    roster: roster
                 )
             }
             do {
