@@ -75,6 +75,8 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Network impairment (UDP, in process)") var impairment: ImpairmentOptions
 
+    @OptionGroup(title: "Operating the server") var operations: OperationsOptions
+
     func run() async throws {
         let logger = self.logging.makeLogger(label: "netcode.server")
         let configuration = ServerConfiguration(
@@ -101,10 +103,21 @@ struct ServerCommand: AsyncParsableCommand {
             impairment: try self.impairment.link(),
             impairmentSeed: self.impairment.impairSeed,
             realtimeShards: self.shards,
-            tickBudget: self.tickBudget
+            tickBudget: self.tickBudget,
+            adminSocketPath: self.operations.adminSocketPath,
+            metricsPort: self.operations.metricsPort,
+            reconnectGrace: self.operations.reconnectGrace.duration,
+            drainTimeout: self.operations.drainTimeout.duration
         )
         let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
         let server = try GameServer(configuration: configuration, database: database, logger: logger)
+        do {
+            try await server.bind()
+        } catch let error as AdminSocketError {
+            logger.critical("\(error)")
+            if case .inUse = error { throw ExitCode(OperationsOptions.adminSocketInUseExitCode) }
+            throw ExitCode.failure
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server)],
@@ -137,6 +150,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--udp-port \(self.udpPort) leaves no room for \(self.shards) shard ports")
         }
         guard (0.1...1).contains(self.tickBudget) else { throw ValidationError("--tick-budget must be between 0.1 and 1") }
+        try self.operations.validate()
         do { try self.match.settings.validate() } catch { throw ValidationError("\(error)") }
     }
 }

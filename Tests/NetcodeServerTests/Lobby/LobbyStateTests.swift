@@ -117,7 +117,7 @@ import Testing
 
         // Leaving mid-match tells the match; the end of the match reopens the room with flags cleared.
         let left = self.lobby.received(.leaveRoom, from: 2)
-        #expect(left.contains(.leaveMatch(roomID: room.id, accountID: 20)))
+        #expect(left.contains(.leaveMatch(roomID: room.id, accountID: 20, reason: .clientQuit)))
         let ended = self.lobby.matchEnded(roomID: room.id, matchID: 5, standings: [])
         #expect(self.sent(ended, to: 1).first == .matchEnded(matchID: 5, standings: []))
         guard case .roomState(let reopened, let remaining)? = self.sent(ended, to: 1).last else {
