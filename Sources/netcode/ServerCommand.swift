@@ -120,7 +120,8 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)],
+                // A drain or `netcode admin shutdown` ends the server from inside: that is a clean exit.
+                services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

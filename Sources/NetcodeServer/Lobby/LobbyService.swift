@@ -206,6 +206,7 @@ public actor LobbyService {
         while true {
             do {
                 let starts = try await host.startMatch(launch)
+                self.metrics?.matchesStarted.increment()
                 for player in launch.players {
                     guard let start = starts[player.account.id], let handle = self.connections[player.connection] else { continue }
                     handle.send(.matchStarting(start))
