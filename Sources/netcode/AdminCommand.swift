@@ -16,7 +16,7 @@ struct AdminCommand: AsyncParsableCommand {
     )
 
     struct Options: ParsableArguments {
-        @Option(name: .customLong("admin-socket"), help: "The server's admin socket.")
+        @Option(name: .customLong("admin-socket"), help: "The server's admin socket (the server's --db path with .sock for .sqlite).")
         var adminSocket: String = "data/netcode.sock"
 
         @Flag(help: "Print the server's JSON answer instead of text.")

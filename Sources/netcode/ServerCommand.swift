@@ -104,7 +104,7 @@ struct ServerCommand: AsyncParsableCommand {
             impairmentSeed: self.impairment.impairSeed,
             realtimeShards: self.shards,
             tickBudget: self.tickBudget,
-            adminSocketPath: self.operations.adminSocketPath,
+            adminSocketPath: self.operations.adminSocketPath(database: self.database.databasePath),
             metricsPort: self.operations.metricsPort,
             reconnectGrace: self.operations.reconnectGrace.duration,
             drainTimeout: self.operations.drainTimeout.duration
