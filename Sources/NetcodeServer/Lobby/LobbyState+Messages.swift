@@ -81,6 +81,9 @@ extension LobbyState {
         case .anonymous, .awaitingHello:
             break
         }
+        if kind == .register, self.draining {
+            return [.send(id, .error(code: .serverFull, message: "the server is draining before a restart and takes no new accounts; register again in a few minutes"))]
+        }
         if kind == .register {
             if let problem = AccountRules.problem(withName: name) {
                 return [.send(id, .error(code: .invalidName, message: problem))]

@@ -25,6 +25,8 @@ final class AdminSocket: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let listener = try await ServerBootstrap(group: group)
+            // A peer that sends its requests and shuts down its side still gets every answer.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 PeerCredentials.of(channel).map(Optional.some).recover { _ in nil }.flatMapThrowing { credentials in
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(AdminLineDecoder()))
