@@ -40,7 +40,7 @@ extension GameServer {
             await self.refreshMetrics()
             return (.ok, "text/plain; version=0.0.4; charset=utf-8", self.metrics.text())
         case "/healthz":
-            let problem = self.healthProblem()
+            let problem = await self.healthProblem()
             return problem.map { (.serviceUnavailable, text, $0 + "\n") } ?? (.ok, text, "ok\n")
         case "/readyz":
             let problem = await self.readinessProblem()
@@ -50,16 +50,37 @@ extension GameServer {
         }
     }
 
-    /// Why the process is not healthy: its status loop (which visits every shard's loop each second)
-    /// has not come round for 5 s.
-    func healthProblem() -> String? {
-        let (heartbeat, started) = self.state.withLockedValue { ($0.heartbeat, $0.realtime != nil) }
-        let now = ContinuousClock.now
-        guard started else { return "not started" }
-        // Before the first beat, the server has 5 s from its start.
-        let last = heartbeat ?? self.startedAt
-        return now - last > .seconds(5) ? "the server's loops have not turned for \(now - last)" : nil
+    /// Why the process is not healthy: a realtime shard's event loop, or the lobby, does not answer a
+    /// no-op within ``healthDeadline`` (asked now, so a probe never depends on a timer's cadence), or the
+    /// status loop (which measures every shard each second) has not come round for a minute.
+    func healthProblem() async -> String? {
+        let (heartbeat, realtime) = self.state.withLockedValue { ($0.heartbeat, $0.realtime) }
+        guard let realtime else { return "not started" }
+        let lobby = self.lobby
+        let answered = await withTaskGroup(of: String?.self) { group -> String? in
+            group.addTask {
+                for handle in realtime.director.shards {
+                    guard (try? await handle.eventLoop.submit({}).get()) != nil else { return "shard loop \(handle.udpPort) is gone" }
+                }
+                _ = await lobby.connectionCount
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.healthDeadline)
+                return "the server's loops did not answer within \(Self.healthDeadline)"
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if let answered { return answered }
+        if let heartbeat, ContinuousClock.now - heartbeat > .seconds(60) {
+            return "the status loop has not run for \(ContinuousClock.now - heartbeat)"
+        }
+        return nil
     }
+
+    static let healthDeadline = Duration.seconds(5)
 
     /// Why the server should get no new players now: database not migrated, sockets not bound, or
     /// draining or stopping.
