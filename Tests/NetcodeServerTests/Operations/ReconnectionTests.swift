@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NetcodeClient
 import NetcodeProtocol
 import Testing
@@ -111,6 +112,28 @@ import Testing
         #expect(end == .disconnected(reason: DisconnectMessage.Reason.clientQuit.rawValue))
         bobPlay.end(.stopped)
         _ = try await bobPlay.finished()
+        try await server.stop()
+    }
+}
+
+/// The server's disconnect reasons as a client hears them: a silent session is told `timedOut`.
+@Suite struct DisconnectReasonTests {
+    @Test func aSilentSessionIsToldItTimedOut() async throws {
+        let server = try await TestServer.start {
+            $0.match.durationSeconds = 30
+            $0.match.sessionTimeout = .milliseconds(500)
+        }
+        // A tcp match: the server's packets come on the lobby connection, so a client that never plays
+        // still hears them.
+        let match = try await server.twoPlayerMatch(transport: .tcp, roomName: "silent")
+        var connection = RealtimeConnection(sessionID: match.startA.sessionID, keyBytes: match.startA.sessionKey)
+        let reason = try await match.alice.waitFor("a disconnect packet") { message -> DisconnectMessage.Reason? in
+            guard case .realtime(let packet) = message,
+                  case .accepted(.disconnect, let payload, _) = connection.open(packet, now: UInt64(NIODeadline.now().uptimeNanoseconds))
+            else { return nil }
+            return try? DisconnectMessage.decode(payload).reason
+        }
+        #expect(reason == .timedOut)
         try await server.stop()
     }
 }
