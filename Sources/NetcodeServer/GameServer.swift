@@ -112,7 +112,7 @@ public final class GameServer: Service, Sendable {
             listener = try await self.makeListener()
             probes = try await self.makeProbeServer()
         } catch {
-            admin?.close()
+            await admin?.abandon()
             throw error
         }
         self.state.withLockedValue {

@@ -70,6 +70,12 @@ final class AdminSocket: Sendable {
         self.listener.channel.close(promise: nil)
     }
 
+    /// Closes a socket that never ran (the server failed to start) and removes its file.
+    func abandon() async {
+        try? await self.listener.channel.close()
+        AdminSocketFile.remove(path: self.path)
+    }
+
     private func serve(_ peer: AdminPeer) async {
         do {
             try await peer.channel.executeThenClose { inbound, outbound in
