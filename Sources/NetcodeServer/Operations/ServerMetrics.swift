@@ -95,29 +95,36 @@ public final class ServerMetrics: Sendable {
     func reconnected() { self.reconnections.increment() }
 
     /// Publishes the shards' totals (and the kernel's receive-buffer drops of their sockets): each
-    /// counter grows by what is new since the last call.
+    /// counter grows by what is new since the last call. The status loop and a scrape both publish, so
+    /// totals read earlier may arrive later: each figure only ever moves forward.
     func publish(_ totals: RealtimeCounters, kernelDrops: UInt64?) {
         self.published.withLockedValue { last in
-            func add(_ counter: Counter, _ now: UInt64, _ before: UInt64) {
-                if now > before { counter.increment(by: Int64(now - before)) }
+            func advance(_ counter: CoreMetrics.Counter, _ now: UInt64, _ before: inout UInt64) {
+                guard now > before else { return }
+                counter.increment(by: Int64(now - before))
+                before = now
             }
-            let before = last.counters
-            add(self.datagramsIn, totals.datagramsReceived, before.datagramsReceived)
-            add(self.datagramsOut, totals.datagramsSent, before.datagramsSent)
-            add(self.bytesIn, totals.bytesReceived, before.bytesReceived)
-            add(self.bytesOut, totals.bytesSent, before.bytesSent)
-            add(self.framesIn, totals.framesReceived, before.framesReceived)
-            add(self.framesOut, totals.framesSent, before.framesSent)
-            add(self.skippedTicks, totals.skippedTicks, before.skippedTicks)
-            add(self.slowReaderFrames, totals.framesDroppedSlowReader, before.framesDroppedSlowReader)
+            advance(self.datagramsIn, totals.datagramsReceived, &last.counters.datagramsReceived)
+            advance(self.datagramsOut, totals.datagramsSent, &last.counters.datagramsSent)
+            advance(self.bytesIn, totals.bytesReceived, &last.counters.bytesReceived)
+            advance(self.bytesOut, totals.bytesSent, &last.counters.bytesSent)
+            advance(self.framesIn, totals.framesReceived, &last.counters.framesReceived)
+            advance(self.framesOut, totals.framesSent, &last.counters.framesSent)
+            advance(self.skippedTicks, totals.skippedTicks, &last.counters.skippedTicks)
+            advance(self.slowReaderFrames, totals.framesDroppedSlowReader, &last.counters.framesDroppedSlowReader)
             for reason in DropReason.allCases {
-                if let counter = self.drops[reason] { add(counter, totals.drops[reason], before.drops[reason]) }
+                guard let counter = self.drops[reason], totals.drops[reason] > last.counters.drops[reason] else { continue }
+                counter.increment(by: Int64(totals.drops[reason] - last.counters.drops[reason]))
+                last.counters.drops[reason] = totals.drops[reason]
             }
-            last.counters = totals
             if let kernelDrops {
                 // The kernel's count starts before the server; only what grows while it runs is published.
-                if let previous = last.kernelDrops { add(self.kernelDrops, kernelDrops, previous) }
-                last.kernelDrops = kernelDrops
+                if var previous = last.kernelDrops {
+                    advance(self.kernelDrops, kernelDrops, &previous)
+                    last.kernelDrops = previous
+                } else {
+                    last.kernelDrops = kernelDrops
+                }
             }
         }
     }
