@@ -104,6 +104,12 @@ public final class RealtimeClient: Sendable {
         core.eventLoop.execute { core.value.end(how) }
     }
 
+    /// Waits for the first snapshot this session decodes; false if the session ended before one.
+    public func firstSnapshot() async throws -> Bool {
+        let core = self.core
+        return try await core.eventLoop.submit { core.value.firstSnapshot }.get().get()
+    }
+
     /// Waits for the session to end and returns how it ended and what the player experienced.
     public func finished() async throws -> (RealtimeEnd, PlayerExperience) {
         try await self.result.get()

@@ -19,7 +19,10 @@ public final class GameServer: Service, Sendable {
     let logger: Logger
     let eventLoopGroup: MultiThreadedEventLoopGroup
     let recorder: ResultRecorder
-    private let state = NIOLockedValueBox(RunState())
+    /// The server's Prometheus registry, served at `/metrics` when `metricsPort` is set.
+    public let metrics: ServerMetrics
+    let state = NIOLockedValueBox(RunState())
+    let startedAt = ContinuousClock.now
     /// The LAN discovery responder while it runs (``GameServer/startDiscovery()``).
     let discoveryResponder = NIOLockedValueBox<DiscoveryResponder?>(nil)
 
@@ -27,6 +30,13 @@ public final class GameServer: Service, Sendable {
         var listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>?
         var realtime: RealtimeEndpoint?
         var shutdownRequested = false
+        var admin: AdminSocket?
+        var probes: ProbeServer?
+        /// A drain is under way (`netcode admin drain`).
+        var draining = false
+        /// When the status loop last measured every shard: `/healthz` says the loops turn while it is
+        /// recent.
+        var heartbeat: ContinuousClock.Instant?
     }
 
     /// The realtime shards (each a bound UDP socket on its own event loop) and the director in front.
@@ -69,17 +79,22 @@ public final class GameServer: Service, Sendable {
             maximumPendingHashes: configuration.maximumPendingHashes,
             logger: logger
         )
-        self.recorder = ResultRecorder(database: database, logger: logger)
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        self.recorder = ResultRecorder(database: database, logger: logger, metrics: metrics)
         self.lobby = LobbyService(
             state: LobbyState(
                 serverName: configuration.serverName,
                 defaultTransport: configuration.defaultTransport,
                 limits: configuration.lobbyLimits,
-                maximumFrameSize: configuration.maximumFrameSize
+                maximumFrameSize: configuration.maximumFrameSize,
+                holdsSeats: configuration.reconnectGrace > .zero
             ),
             authenticator: authenticator,
             maximumRoomsPerAddress: configuration.maximumRoomsPerAddress,
             trustedAddresses: configuration.trustedAddresses,
+            reconnectGrace: configuration.reconnectGrace,
+            metrics: metrics,
             logger: logger
         )
     }
@@ -91,11 +106,25 @@ public final class GameServer: Service, Sendable {
         if let listener = self.state.withLockedValue({ $0.listener }) {
             return listener.channel.localAddress?.port ?? self.configuration.tcpPort
         }
-        let realtime = try await self.makeRealtimeEndpoint()
-        let listener = try await self.makeListener()
+        // The admin socket first: a second server pointed at a live one's socket stops before it binds
+        // anything else.
+        let admin = try await self.makeAdminSocket()
+        let realtime: RealtimeEndpoint
+        let listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>
+        let probes: ProbeServer?
+        do {
+            realtime = try await self.makeRealtimeEndpoint()
+            listener = try await self.makeListener()
+            probes = try await self.makeProbeServer()
+        } catch {
+            await admin?.abandon()
+            throw error
+        }
         self.state.withLockedValue {
             $0.listener = listener
             $0.realtime = realtime
+            $0.admin = admin
+            $0.probes = probes
         }
         let port = listener.channel.localAddress?.port ?? self.configuration.tcpPort
         self.logger.info("lobby listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "tcp"])
@@ -108,10 +137,12 @@ public final class GameServer: Service, Sendable {
         guard let (listener, realtime) = self.state.withLockedValue({ state in state.listener.flatMap { l in state.realtime.map { (l, $0) } } }) else { return }
         let matchHost = realtime.director
         let discovery = self.discoveryResponder.withLockedValue { $0 }
+        let admin = self.state.withLockedValue { $0.admin }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.reportStatus(every: .seconds(10)) }
                 group.addTask { await discovery?.run() }
+                if let admin { group.addTask { await admin.run() } }
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
@@ -130,6 +161,7 @@ public final class GameServer: Service, Sendable {
         // Every connection is closed; results of matches that ended are still being written.
         await realtime.director.results.wait()
         await self.recorder.drain()
+        await self.state.withLockedValue({ $0.probes })?.close()
         for channel in realtime.channels { try? await channel.close() }
         try? await realtime.group.shutdownGracefully()
         self.logger.info("server stopped")
@@ -147,6 +179,7 @@ public final class GameServer: Service, Sendable {
         self.discoveryResponder.withLockedValue { $0 }?.close()
         self.logger.info("shutting down: no new connections, telling clients")
         listener.channel.close(promise: nil)
+        self.state.withLockedValue { $0.admin }?.close()
         if let realtime = self.state.withLockedValue({ $0.realtime }) {
             for handle in realtime.director.shards {
                 handle.eventLoop.execute { handle.shard.value.abandonAll() }
@@ -239,6 +272,7 @@ public final class GameServer: Service, Sendable {
         var last = clock.now
         var previous = RealtimeCounters()
         var previousKernelDrops: UInt64?
+        var ticks = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
         while !self.state.withLockedValue({ $0.shutdownRequested }) {
             do {
                 try await Task.sleep(for: .seconds(1))
@@ -247,11 +281,8 @@ public final class GameServer: Service, Sendable {
             }
             guard let realtime = self.state.withLockedValue({ $0.realtime }) else { continue }
             let loads = await realtime.director.measureLoads()
-            guard clock.now - last >= interval else { continue }
-            let elapsed = Double((clock.now - last).components.seconds) + Double((clock.now - last).components.attoseconds) / 1e18
-            last = clock.now
+            // Once a second: the shards' totals and tick costs go to the metrics (never per datagram).
             var counters = RealtimeCounters()
-            var ticks = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
             for handle in realtime.director.shards {
                 let shard = handle.shard
                 guard let (shardCounters, shardTicks) = try? await handle.eventLoop.submit({
@@ -259,8 +290,15 @@ public final class GameServer: Service, Sendable {
                 }).get() else { continue }
                 counters = counters + shardCounters
                 ticks.add(shardTicks)
+                self.metrics.recordTickCosts(shardTicks)
             }
             let kernelDrops = SocketDropCounter.drops(ports: Set(realtime.ports))
+            await self.publishGauges(loads: loads, counters: counters, kernelDrops: kernelDrops)
+            self.state.withLockedValue { $0.heartbeat = clock.now }
+            guard clock.now - last >= interval else { continue }
+            let elapsed = Double((clock.now - last).components.seconds) + Double((clock.now - last).components.attoseconds) / 1e18
+            last = clock.now
+            defer { ticks.reset() }
             let connections = await self.lobby.connectionCount
             self.logger.info("status", metadata: [
                 "connections": "\(connections)",

@@ -56,6 +56,8 @@ struct SwarmOptions: ParsableArguments {
 
     @Option(help: "TCP_NODELAY on the bots' lobby connections: off lets Nagle's algorithm hold small frames.")
     var tcpNodelay: OnOff = .on
+    @Option(help: "In each match, drop the lobby connection and session every this long (e.g. 20s), log in again and resume; the summary counts reconnections and time to resume.")
+    var reconnectEvery: DurationArgument?
 
     @Option(help: "Write the JSON summary here (keys: docs/REPORT.md).")
     var json: String?
@@ -72,6 +74,9 @@ struct SwarmOptions: ParsableArguments {
         }
         guard self.count >= 1 else { throw ValidationError("--count must be at least 1") }
         guard (2...16).contains(self.roomSize) else { throw ValidationError("--room-size must be between 2 and 16") }
+        if let every = self.reconnectEvery?.duration, every < .seconds(1) {
+            throw ValidationError("--reconnect-every must be at least 1s (a bot needs time to log in again)")
+        }
         var configuration = SwarmConfiguration(
             host: host,
             tcpPort: tcpPort,
@@ -97,7 +102,8 @@ struct SwarmOptions: ParsableArguments {
                 maximumP99Latency: self.maxP99Latency?.duration,
                 minimumDelivery: self.minDelivery,
                 maximumErrors: self.maxErrors
-            )
+            ),
+            reconnectEvery: self.reconnectEvery?.duration
         )
         configuration.tcpNoDelay = self.tcpNodelay.isOn
         return configuration

@@ -92,6 +92,8 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "LAN discovery") var discovery: DiscoveryOptions
 
+    @OptionGroup(title: "Operating the server") var operations: OperationsOptions
+
     func run() async throws {
         let logger = self.logging.makeLogger(label: "netcode.server")
         var configuration = ServerConfiguration(
@@ -121,16 +123,28 @@ struct ServerCommand: AsyncParsableCommand {
             impairment: try self.impairment.link(),
             impairmentSeed: self.impairment.impairSeed,
             realtimeShards: self.shards,
-            tickBudget: self.tickBudget
+            tickBudget: self.tickBudget,
+            adminSocketPath: self.operations.adminSocketPath(database: self.database.databasePath),
+            metricsPort: self.operations.metricsPort,
+            reconnectGrace: self.operations.reconnectGrace.duration,
+            drainTimeout: self.operations.drainTimeout.duration
         )
         configuration.serverName = self.name
         configuration.tcpNoDelay = self.tcpNodelay.isOn
         configuration.discovery = self.discovery.settings(host: configuration.host)
         let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
         let server = try GameServer(configuration: configuration, database: database, logger: logger)
+        do {
+            try await server.bind()
+        } catch let error as AdminSocketError {
+            logger.critical("\(error)")
+            if case .inUse = error { throw ExitCode(OperationsOptions.adminSocketInUseExitCode) }
+            throw ExitCode.failure
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)],
+                // A drain or `netcode admin shutdown` ends the server from inside: that is a clean exit.
+                services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -162,6 +176,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--udp-port \(self.udpPort) leaves no room for \(self.shards) shard ports")
         }
         guard (0.1...1).contains(self.tickBudget) else { throw ValidationError("--tick-budget must be between 0.1 and 1") }
+        try self.operations.validate()
         do { try self.match.settings.validate() } catch { throw ValidationError("\(error)") }
     }
 }

@@ -149,6 +149,9 @@ public enum ServerMessage: Sendable, Hashable {
     case matchEnded(matchID: UInt64, standings: [MatchStanding])
     case error(code: LobbyErrorCode, message: String)
     case goingAway(reason: String)
+    /// The server is draining before a restart: no new logins or matches; running matches finish, then
+    /// the server goes away. `secondsLeft` is the most the drain waits for them.
+    case draining(reason: String, secondsLeft: UInt32)
     case pong(nonce: UInt64)
     case leftRoom
     case loggedOut
@@ -161,5 +164,5 @@ public enum LobbyMessageType: UInt8, Sendable {
     case joinRoom = 0x07, leaveRoom = 0x08, chat = 0x09, setReady = 0x0A, ping = 0x0B, clientRealtime = 0x0C
     case welcome = 0x81, loggedIn = 0x82, roomList = 0x83, roomState = 0x84, chatMessage = 0x85
     case matchStarting = 0x86, matchEnded = 0x87, error = 0x88, goingAway = 0x89, pong = 0x8A
-    case leftRoom = 0x8B, loggedOut = 0x8C, serverRealtime = 0x8D
+    case leftRoom = 0x8B, loggedOut = 0x8C, serverRealtime = 0x8D, draining = 0x8E
 }

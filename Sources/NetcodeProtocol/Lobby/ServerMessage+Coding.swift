@@ -93,6 +93,8 @@ extension ServerMessage {
             self = .error(code: code, message: try buffer.readLobbyString("message"))
         case .goingAway:
             self = .goingAway(reason: try buffer.readLobbyString("reason"))
+        case .draining:
+            self = .draining(reason: try buffer.readLobbyString("reason"), secondsLeft: try buffer.readLobbyInteger("secondsLeft"))
         case .pong:
             self = .pong(nonce: try buffer.readLobbyInteger("nonce"))
         case .leftRoom:
@@ -182,6 +184,10 @@ extension ServerMessage {
         case .goingAway(let reason):
             buffer.writeInteger(LobbyMessageType.goingAway.rawValue)
             buffer.writeLobbyString(reason)
+        case .draining(let reason, let secondsLeft):
+            buffer.writeInteger(LobbyMessageType.draining.rawValue)
+            buffer.writeLobbyString(reason)
+            buffer.writeInteger(secondsLeft)
         case .pong(let nonce):
             buffer.writeInteger(LobbyMessageType.pong.rawValue)
             buffer.writeInteger(nonce)

@@ -200,6 +200,25 @@ final class MatchDirector: MatchHosting, Sendable {
         }.get()
     }
 
+    /// A new session id routed to shard `index` (a returning player's), or nil if none could be found.
+    func reserveSession(on index: Int) -> UInt32? {
+        self.state.withLockedValue { state in
+            for _ in 0..<64 {
+                let id = UInt32.random(in: 1...UInt32.max)
+                if state.sessionShard[id] == nil {
+                    state.sessionShard[id] = index
+                    return id
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Forgets a session id's route (replaced by a rejoin, or reserved and not used).
+    func releaseSession(_ id: UInt32) {
+        _ = self.state.withLockedValue { $0.sessionShard.removeValue(forKey: id) }
+    }
+
     private static func reserveSessions(_ count: Int, room: UInt32, shard: Int, in box: NIOLockedValueBox<DirectorState>) -> [UInt32] {
         box.withLockedValue { state in
             var ids: [UInt32] = []
@@ -222,10 +241,15 @@ final class MatchDirector: MatchHosting, Sendable {
         }
     }
 
-    func playerLeft(roomID: UInt32, accountID: UInt64) async {
+    func playerLeft(roomID: UInt32, accountID: UInt64, reason: DisconnectMessage.Reason) async {
         guard let index = self.state.withLockedValue({ $0.roomShard[roomID] }) else { return }
         let shard = self.shards[index].shard
-        self.shards[index].eventLoop.execute { shard.value.playerLeft(roomID: roomID, accountID: accountID) }
+        self.shards[index].eventLoop.execute { shard.value.playerLeft(roomID: roomID, accountID: accountID, reason: reason) }
+    }
+
+    /// The shard a room's match runs on, while it runs.
+    func shardIndex(ofRoom roomID: UInt32) -> Int? {
+        self.state.withLockedValue { $0.roomShard[roomID] }
     }
 
     func receivedRealtimeFrame(_ packet: ByteBuffer, from connection: ConnectionID) async {

@@ -39,6 +39,7 @@ import Testing
                                             MatchStanding(playerID: 2, accountID: 6, name: "y", score: 3, rank: 2, connected: false)]),
         .error(code: .badCredentials, message: "wrong name or password"),
         .goingAway(reason: "maintenance"),
+        .draining(reason: "update", secondsLeft: 300),
         .pong(nonce: 7),
         .leftRoom,
         .loggedOut,

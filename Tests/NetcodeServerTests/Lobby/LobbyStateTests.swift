@@ -125,7 +125,7 @@ import Testing
         // Leaving mid-match answers leftRoom and tells the match at once; the end of the match reopens
         // the room with flags cleared, and the player who left hears nothing of it.
         let left = self.lobby.received(.leaveRoom, from: 2)
-        #expect(left.contains(.leaveMatch(roomID: room.id, accountID: 20)))
+        #expect(left.contains(.leaveMatch(roomID: room.id, accountID: 20, reason: .clientQuit)))
         #expect(self.sent(left, to: 2) == [.leftRoom])
         let ended = self.lobby.matchEnded(roomID: room.id, matchID: 5, standings: [])
         #expect(self.sent(ended, to: 1).first == .matchEnded(matchID: 5, standings: []))

@@ -86,7 +86,12 @@ import Testing
     }
 
     @Test func aPlayerWhoDisconnectsLeavesAndTheMatchGoesOn() async throws {
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 1.5, seed: 3) }
+        // Without a reconnect grace a closed lobby connection removes the player at once (with one, the
+        // seat is held: ReconnectionTests).
+        let server = try await TestServer.start {
+            $0.match = MatchSettings(durationSeconds: 1.5, seed: 3)
+            $0.reconnectGrace = .zero
+        }
         let match = try await server.twoPlayerMatch(transport: .udp, roomName: "quit")
         let (alice, bob) = (match.alice, match.bob)
         let (playA, playB) = try await match.play()
