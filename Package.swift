@@ -20,14 +20,21 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
+        // The one seeded generator every reproducible draw comes from (game, link model, lab, bots).
+        .target(name: "SeededRandom"),
+        // The transport a match's realtime traffic takes (udp or tcp), shared by the protocol, the store and the reports.
+        .target(name: "NetcodeTransport"),
         // Pure game rules: no I/O, no clock reads.
-        .target(name: "GameSimulation"),
+        .target(name: "GameSimulation", dependencies: ["SeededRandom"]),
         // Wire messages and codecs, sequence windows, authentication. No sockets.
         .target(
             name: "NetcodeProtocol",
             dependencies: [
+                "NetcodeTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -36,6 +43,7 @@ let package = Package(
         .target(
             name: "LinkEmulator",
             dependencies: [
+                "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -52,6 +60,7 @@ let package = Package(
         .target(
             name: "NetcodeStore",
             dependencies: [
+                "NetcodeTransport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -69,12 +78,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Clients of the lobby and realtime protocols, used by the bots and the tests.
         .target(
             name: "NetcodeClient",
             dependencies: [
+                "SeededRandom",
                 "NetcodeProtocol",
                 "LinkEmulator",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -94,24 +107,16 @@ let package = Package(
         ),
         // The network lab: two namespaces joined by a TUN link emulator (Linux).
         .target(name: "CNetworkLab"),
-        .target(name: "NetworkLab", dependencies: ["LinkEmulator", "CNetworkLab"]),
-        // The TCP-vs-UDP experiment: runs, report table, SVG chart, HTML page.
-        .target(
-            name: "Comparison",
-            dependencies: [
-                "BotSwarm",
-                "NetworkLab",
-                "NetcodeClient",
-                "NetcodeServer",
-                "NetcodeStore",
-                "LinkEmulator",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // `netcode sockets`: experiments on real sockets with the kernel's counters as evidence.
+        .target(name: "NetworkLab", dependencies: ["LinkEmulator", "CNetworkLab", "SeededRandom"]),
+        // The TCP-vs-UDP report: pure values and their renderers (table, SVG chart, HTML page, CSV). The runs
+        // that produce it live with `netcode compare`.
+        .target(name: "Comparison", dependencies: ["NetcodeTransport"]),
+        // `netcode sockets`: experiments on real sockets with the kernel's counters as evidence (mtu in the lab).
         .target(
             name: "SocketExperiments",
             dependencies: [
+                "NetworkLab",
+                "LinkEmulator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -123,6 +128,8 @@ let package = Package(
                 "NetcodeStore",
                 "BotSwarm",
                 "Comparison",
+                "NetcodeClient",
+                "NetcodeProtocol",
                 "LinkEmulator",
                 "NetworkLab",
                 "SocketExperiments",
@@ -131,8 +138,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "GameSimulationTests", dependencies: ["GameSimulation"]),
-        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "NetworkLab", "NetcodeStore"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "NetcodeTransport"]),
+        .testTarget(name: "CompareCommandTests", dependencies: ["netcode", "Comparison", "NetworkLab", "NetcodeStore", "NetcodeTransport"]),
         .testTarget(name: "SocketExperimentsTests", dependencies: ["SocketExperiments"]),
         .testTarget(name: "NetworkLabTests", dependencies: ["NetworkLab", "LinkEmulator"]),
         .testTarget(
@@ -151,6 +160,7 @@ let package = Package(
             name: "NetcodeProtocolTests",
             dependencies: [
                 "NetcodeProtocol",
+                "SeededRandom",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -165,7 +175,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "NetcodeStoreTests", dependencies: ["NetcodeStore"]),
+        .testTarget(name: "NetcodeStoreTests", dependencies: ["NetcodeStore", "NetcodeTransport"]),
         .testTarget(name: "DecoderFuzzingTests", dependencies: ["DecoderFuzzing", "Comparison"]),
         .testTarget(
             name: "NetcodeServerTests",

@@ -21,7 +21,7 @@ struct Bot {
     func run() async {
         let clock = ContinuousClock()
         let begin = clock.now
-        guard let lobby = await self.connect() else {
+        guard var lobby = await self.connect() else {
             self.metrics.failed("connect")
             return
         }
@@ -41,7 +41,7 @@ struct Bot {
             try await self.takeSeat(lobby)
             var played = 0
             while self.wantsAnotherMatch(played: played) {
-                try await self.playMatch(lobby, number: played)
+                lobby = try await self.playMatch(lobby, number: played)
                 played += 1
             }
             try? await lobby.send(.leaveRoom)
@@ -57,7 +57,7 @@ struct Bot {
         let giveUpAt = clock.now + self.configuration.connectPatience
         while true {
             do {
-                return try await LobbyClient.connect(host: self.configuration.host, port: self.configuration.tcpPort)
+                return try await LobbyClient.connect(host: self.configuration.host, port: self.configuration.tcpPort, noDelay: self.configuration.tcpNoDelay)
             } catch {
                 guard clock.now < giveUpAt else { return nil }
                 try? await Task.sleep(for: .milliseconds(200))
@@ -108,8 +108,9 @@ struct Bot {
     }
 
     /// Readies when the room is full (or has waited long enough with company), plays the match, and
-    /// returns after the lobby has announced its end.
-    private func playMatch(_ lobby: LobbyClient, number: Int) async throws {
+    /// returns after the lobby has announced its end, with the lobby connection it ended on (a new one
+    /// if the bot dropped and reconnected during the match).
+    private func playMatch(_ lobby: LobbyClient, number: Int) async throws -> LobbyClient {
         let clock = ContinuousClock()
         let queuedAt = clock.now
         var ready = false {
@@ -159,36 +160,126 @@ struct Bot {
                 continue
             }
         }
-        guard let start else { return }
+        guard let start else { return lobby }
 
+        // The roster says who is behind each player id in the snapshots; this bot must be in it under
+        // its own name (names are unique ignoring case).
+        if start.player(start.playerID)?.name.lowercased() != self.name.lowercased() {
+            self.metrics.error("match roster does not name this bot as its player id")
+        }
         self.metrics.matchStarted()
         var options = self.configuration.client
         let behaviours = self.configuration.behaviours.isEmpty ? [BotBehaviour.chase] : self.configuration.behaviours
         options.behaviour = behaviours[self.index % behaviours.count]
         options.seed = self.configuration.seed &* 1_000_003 &+ UInt64(self.index) &* 7919 &+ UInt64(number)
-        let client: RealtimeClient
+        let firstClient: RealtimeClient
         do {
-            client = try await RealtimeClient.play(start, serverHost: self.configuration.host, localHost: self.configuration.localHost, lobby: lobby, options: options, live: self.metrics.live)
+            firstClient = try await RealtimeClient.play(start, serverHost: self.configuration.host, localHost: self.configuration.localHost, lobby: lobby, options: options, live: self.metrics.live)
         } catch {
             self.metrics.matchFinished(start.matchID, experience: nil)
             throw Failure.step("realtime socket")
         }
         // The lobby's matchEnded is the authoritative end (it arrives after the result is stored).
+        var lobby = lobby
+        var client: RealtimeClient? = firstClient
         do {
-            _ = try await lobby.expect("matchEnded", timeout: .seconds(Int64(start.durationTicks) / Int64(max(start.tickRate, 1)) + 30)) { message in
-                if case .matchEnded(let id, _) = message, id == start.matchID { return true }
-                return nil
+            let deadline = ContinuousClock.now + .seconds(Int64(start.durationTicks) / Int64(max(start.tickRate, 1)) + 30)
+            while true {
+                let dropAt = self.configuration.reconnectEvery.map { ContinuousClock.now + $0 }
+                guard try await self.awaitMatchEnd(lobby, matchID: start.matchID, until: min(dropAt ?? deadline, deadline)) else {
+                    guard ContinuousClock.now < deadline else { throw LobbyClientError.timedOut(waitingFor: "matchEnded") }
+                    guard let resumed = try await self.dropAndResume(lobby: lobby, client: client, start: start, options: options) else {
+                        client = nil
+                        throw Failure.step("reconnect failed")
+                    }
+                    (lobby, client) = resumed
+                    if client == nil { break }
+                    continue
+                }
+                break
             }
         } catch {
+            guard let client else {
+                self.metrics.matchFinished(start.matchID, experience: nil)
+                throw error
+            }
             client.end(.stopped)
             let (_, experience) = (try? await client.finished()) ?? (.stopped, PlayerExperience())
             self.metrics.matchFinished(start.matchID, experience: experience)
             throw error
         }
+        guard let client else {
+            // The match ended while the bot was away: nothing more to measure.
+            self.metrics.matchFinished(start.matchID, experience: PlayerExperience())
+            return lobby
+        }
         client.end(.matchEnded)
         let (end, experience) = try await client.finished()
         if end == .timedOut { self.metrics.error("realtime timeout") }
         self.metrics.matchFinished(start.matchID, experience: experience)
+        return lobby
+    }
+
+    /// Reads the lobby until the match's `matchEnded` (true) or `until` passes (false).
+    private func awaitMatchEnd(_ lobby: LobbyClient, matchID: UInt64, until: ContinuousClock.Instant) async throws -> Bool {
+        while true {
+            let left = until - ContinuousClock.now
+            guard left > .zero else { return false }
+            let message: ServerMessage?
+            do {
+                message = try await lobby.next(timeout: left)
+            } catch LobbyClientError.timedOut {
+                return false
+            }
+            switch message {
+            case .matchEnded(let id, _)? where id == matchID: return true
+            case nil: throw LobbyClientError.connectionClosed
+            case .error(let code, let text)?: throw LobbyClientError.server(code: code, message: text)
+            default: continue
+            }
+        }
+    }
+
+    /// Drops the lobby connection and the realtime session without a word, logs in again on a new
+    /// connection and resumes the match with the credentials the server sends. Returns the new lobby
+    /// and session (nil session: the match ended meanwhile); nil when the bot could not come back.
+    private func dropAndResume(lobby: LobbyClient, client: RealtimeClient?, start: MatchStart, options: RealtimeClientOptions) async throws -> (LobbyClient, RealtimeClient?)? {
+        let droppedAt = ContinuousClock.now
+        if let client {
+            client.end(.dropped)
+            if let (_, experience) = try? await client.finished() { self.metrics.sessionDropped(experience: experience) }
+        }
+        await lobby.close()
+        guard let again = await self.connect() else {
+            self.metrics.reconnectFailed("connect")
+            return nil
+        }
+        do {
+            try await again.send(.hello(version: lobbyProtocolVersion, client: "netcode-bot"))
+            _ = try await again.expect("welcome") { if case .welcome = $0 { true } else { nil } }
+            try await again.send(.login(name: self.name, password: self.configuration.password))
+            _ = try await again.expect("loggedIn", timeout: .seconds(30)) { if case .loggedIn = $0 { true } else { nil } }
+            again.keepAlive(every: .seconds(10))
+            enum Next: Sendable { case resume(MatchStart), ended }
+            let next = try await again.expect("matchStarting") { message -> Next? in
+                if case .matchStarting(let resumed) = message, resumed.matchID == start.matchID { return .resume(resumed) }
+                if case .matchEnded(let id, _) = message, id == start.matchID { return .ended }
+                return nil
+            }
+            guard case .resume(let resumed) = next else { return (again, nil) }
+            let client = try await RealtimeClient.play(resumed, serverHost: self.configuration.host, localHost: self.configuration.localHost, lobby: again, options: options, live: self.metrics.live)
+            if try await client.firstSnapshot() {
+                let waited = ContinuousClock.now - droppedAt
+                self.metrics.reconnected(afterMicros: UInt64(waited.components.seconds) * 1_000_000 + UInt64(waited.components.attoseconds / 1_000_000_000_000))
+            } else {
+                self.metrics.reconnectFailed("no snapshot after rejoining")
+            }
+            return (again, client)
+        } catch {
+            self.metrics.reconnectFailed(Self.kind(of: error, during: "rejoin"))
+            await again.close()
+            return nil
+        }
     }
 
     static func kind(of error: any Error, during step: String) -> String {

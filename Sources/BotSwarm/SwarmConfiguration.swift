@@ -29,6 +29,11 @@ public struct SwarmConfiguration: Sendable {
     public var thresholds: SwarmThresholds
     /// How long a bot keeps retrying to connect (a server that is still starting).
     public var connectPatience: Duration
+    /// TCP_NODELAY on the bots' lobby connections (off only to measure Nagle's algorithm).
+    public var tcpNoDelay = true
+    /// In each match, every this long a bot drops its lobby connection and realtime session without a
+    /// word (as a network change would), logs in again and resumes the match. nil: never.
+    public var reconnectEvery: Duration?
 
     public init(
         host: String = "127.0.0.1",
@@ -48,8 +53,10 @@ public struct SwarmConfiguration: Sendable {
         queueTimeout: Duration = .seconds(10),
         startTimeout: Duration = .seconds(30),
         thresholds: SwarmThresholds = SwarmThresholds(),
-        connectPatience: Duration = .seconds(5)
+        connectPatience: Duration = .seconds(5),
+        reconnectEvery: Duration? = nil
     ) {
+        self.reconnectEvery = reconnectEvery
         self.connectPatience = connectPatience
         self.host = host
         self.tcpPort = tcpPort

@@ -17,6 +17,11 @@ final class SwarmMetrics: Sendable {
         var botsFailed = 0
         var botsInMatch = 0
         var botsEverConnected = 0
+        /// Drops and logins again during a match (`--reconnect-every`): resumed, failed, and the time
+        /// from the drop to the first snapshot of the resumed session, in microseconds.
+        var reconnections = 0
+        var reconnectFailures = 0
+        var resume = PlayerExperience.histogram()
     }
 
     private let totals = NIOLockedValueBox(Totals())
@@ -58,6 +63,25 @@ final class SwarmMetrics: Sendable {
                 $0.experience.merge(experience)
                 $0.playerMatches += 1
             }
+        }
+    }
+
+    /// A session the bot dropped on purpose: what it experienced counts, the match goes on.
+    func sessionDropped(experience: PlayerExperience) {
+        self.totals.withLockedValue { $0.experience.merge(experience) }
+    }
+
+    func reconnected(afterMicros micros: UInt64) {
+        self.totals.withLockedValue {
+            $0.reconnections += 1
+            _ = $0.resume.record(micros)
+        }
+    }
+
+    func reconnectFailed(_ kind: String) {
+        self.totals.withLockedValue {
+            $0.reconnectFailures += 1
+            $0.errors["reconnect: \(kind)", default: 0] += 1
         }
     }
 

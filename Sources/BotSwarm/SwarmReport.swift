@@ -125,6 +125,18 @@ public struct SwarmReport: Codable, Sendable {
             self.limited = self.lateFrameRatio > Self.lateFrameLimit || (self.frameLagP99Ms ?? 0) > Self.lagP99LimitMs
         }
     }
+    /// Drops and reconnections during matches (`--reconnect-every`); nil when the bots did not drop.
+    public struct Reconnections: Codable, Sendable {
+        public var count: Int
+        public var failed: Int
+        /// From the drop to the first snapshot of the resumed session.
+        public var resumeMs: LatencySummary
+
+        enum CodingKeys: String, CodingKey {
+            case count, failed, resumeMs = "resume_ms"
+        }
+    }
+    public var reconnections: Reconnections?
     public var errors: [String: Int]
     public var checks: [Check]
     public var passed: Bool
@@ -136,7 +148,7 @@ public struct SwarmReport: Codable, Sendable {
         case snapshotsReceived = "snapshots_received", snapshotsExpected = "snapshots_expected"
         case lateSnapshots = "late_snapshots", undecodableSnapshots = "undecodable_snapshots"
         case serverTicksMissed = "server_ticks_missed", generator, steady = "steady_window"
-        case errors, checks, passed
+        case reconnections, errors, checks, passed
     }
 
     init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, steady: LiveTraffic.Steady, elapsed: Duration) {
@@ -175,6 +187,9 @@ public struct SwarmReport: Codable, Sendable {
             stalenessMs: LatencySummary(steady.window.staleness),
             inputAckMs: LatencySummary(steady.window.inputAcknowledgement)
         ) : nil
+        self.reconnections = configuration.reconnectEvery == nil ? nil : Reconnections(
+            count: totals.reconnections, failed: totals.reconnectFailures, resumeMs: LatencySummary(totals.resume)
+        )
         self.errors = totals.errors
         // A run that measured nothing has not passed, whatever else it says (a swarm whose datagrams all
         // failed to leave, say, still plays matches over the lobby).
@@ -263,6 +278,13 @@ public struct SwarmReport: Codable, Sendable {
                             self.stalls.thresholdMs, self.stalls.count, self.stalls.perMinute, self.stalls.longestMs))
         lines.append(String(format: "  per bot: sent %.0f B/s, received %.0f B/s (realtime payload incl. headers above UDP)",
                             self.perBot.sentBytesPerSecond, self.perBot.receivedBytesPerSecond))
+        if let reconnections = self.reconnections {
+            lines.append(String(format: "  reconnections: %d resumed, %d failed; drop → first snapshot p50 %@ ms, p99 %@ ms, max %@ ms",
+                                reconnections.count, reconnections.failed,
+                                reconnections.resumeMs.p50.map { String(format: "%.1f", $0) } ?? "–",
+                                reconnections.resumeMs.p99.map { String(format: "%.1f", $0) } ?? "–",
+                                reconnections.resumeMs.max.map { String(format: "%.1f", $0) } ?? "–"))
+        }
         if self.errors.isEmpty {
             lines.append("  errors: none")
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// The comparison as CSV: a header line and one row per point, in report order (by loss, UDP before TCP).
 public enum ComparisonCSV {
@@ -8,7 +9,7 @@ public enum ComparisonCSV {
     public static func render(_ result: ComparisonReport) -> String {
         var lines = [columns.joined(separator: ",")]
         for point in result.orderedPoints {
-            var fields = [ReportCSVField.number(point.loss), ReportCSVField.escape(point.transport), point.impaired ? "true" : "false", String(point.runs)]
+            var fields = [ReportCSVField.number(point.loss), ReportCSVField.escape(point.transport.name), point.impaired ? "true" : "false", String(point.runs)]
             for metric in ComparisonMetric.allCases {
                 let spread = metric.spread(of: point)
                 fields += [ReportCSVField.number(spread.median), ReportCSVField.number(spread.min), ReportCSVField.number(spread.max)]

@@ -1,9 +1,10 @@
 import Foundation
+import NetcodeTransport
 
 extension ComparisonChart {
     /// One line of the latency panel: a transport's percentile.
     struct LatencySeries {
-        let transport: String
+        let transport: UpdateTransport
         let metric: ComparisonMetric
         let label: String
         let color: String
@@ -11,12 +12,12 @@ extension ComparisonChart {
         let dash: String?
         let width: Double
 
-        static func all(for transports: [String]) -> [LatencySeries] {
+        static func all(for transports: [UpdateTransport]) -> [LatencySeries] {
             transports.flatMap { transport in
                 let shades: [String] =
                     switch transport {
-                    case "udp": ["#6baed6", "#2171b5", "#08306b"]
-                    case "tcp": ["#fd8d3c", "#d94801", "#7f2704"]
+                    case .udp: ["#6baed6", "#2171b5", "#08306b"]
+                    case .tcp: ["#fd8d3c", "#d94801", "#7f2704"]
                     default: ["#74c476", "#238b45", "#00441b"]
                     }
                 return [
@@ -34,7 +35,7 @@ extension ComparisonChart {
         canvas.text("snapshot latency, ms (log scale)", x: 24, y: (layout.plotTop + layout.plotBottom) / 2, size: 12, anchor: .middle, fill: "#222", rotate: true)
 
         let series = LatencySeries.all(for: result.transports)
-        let points = { (transport: String) in layout.losses.map { result.point(loss: $0, transport: transport) } }
+        let points = { (transport: UpdateTransport) in layout.losses.map { result.point(loss: $0, transport: transport) } }
         var values: [Double] = []
         for line in series {
             for point in points(line.transport).compactMap({ $0 }) {
@@ -92,9 +93,9 @@ extension ComparisonChart {
 
     /// Circles for UDP, squares for TCP, so the transports differ in shape as well as colour; hollow when the
     /// point did not cross the impaired link.
-    static func drawMarker(transport: String, x: Double, y: Double, color: String, hollow: Bool, size: Double = 3.4, on canvas: inout SVGCanvas) {
+    static func drawMarker(transport: UpdateTransport, x: Double, y: Double, color: String, hollow: Bool, size: Double = 3.4, on canvas: inout SVGCanvas) {
         let fill = hollow ? "#ffffff" : color
-        if transport == "tcp" {
+        if transport == .tcp {
             canvas.element("rect", [
                 ("x", SVGCanvas.number(x - size)), ("y", SVGCanvas.number(y - size)), ("width", SVGCanvas.number(2 * size)),
                 ("height", SVGCanvas.number(2 * size)), ("fill", fill), ("stroke", color), ("stroke-width", "1.3"),

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 extension ComparisonChart {
     /// Two stacked bar panels sharing the loss axis: stalls per minute above, longest stall below. Two

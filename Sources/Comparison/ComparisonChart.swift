@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// The comparison as one self-contained SVG (about 960×560): snapshot latency percentiles against loss on
 /// the left (log scale), stalls per minute and the longest stall against loss on the right.
@@ -58,10 +59,10 @@ public enum ComparisonChart {
         }
     }
 
-    static func transportColor(_ transport: String) -> String {
+    static func transportColor(_ transport: UpdateTransport) -> String {
         switch transport {
-        case "udp": "#2171b5"
-        case "tcp": "#d94801"
+        case .udp: "#2171b5"
+        case .tcp: "#d94801"
         default: "#238b45"
         }
     }

@@ -1,11 +1,12 @@
 import Foundation
+import NetcodeTransport
 
 /// The "what this shows" sentences: each one states figures read from the result and nothing else, so a run
 /// that shows something else says something else.
 enum ComparisonFindings {
     static func sentences(_ result: ComparisonReport) -> [String] {
         let pairs = result.lossLevels.compactMap { loss -> (loss: Double, udp: ComparisonPoint, tcp: ComparisonPoint)? in
-            guard let udp = result.point(loss: loss, transport: "udp"), let tcp = result.point(loss: loss, transport: "tcp") else { return nil }
+            guard let udp = result.point(loss: loss, transport: .udp), let tcp = result.point(loss: loss, transport: .tcp) else { return nil }
             return (loss, udp, tcp)
         }
         guard let top = pairs.last else {
@@ -13,6 +14,11 @@ enum ComparisonFindings {
         }
         let at = "At \(ReportFormat.lossPercent(top.loss)) loss"
         var sentences: [String] = []
+        if !result.parameters.noDelay {
+            sentences.append(
+                "TCP_NODELAY was off (--nodelay off): the TCP rows include what Nagle's algorithm and delayed ACKs add "
+                    + "to small updates, on top of retransmission.")
+        }
 
         let unimpaired = [top.udp, top.tcp].filter { !$0.impaired }.map { ReportFormat.transportName($0.transport) }
         if !unimpaired.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// The comparison as one self-contained HTML page: chart, findings, results, parameters and method. Inline
 /// CSS only; no scripts, fonts or other resources, so the file can be mailed or archived as is.
@@ -76,7 +77,7 @@ public enum ComparisonPage {
             previousLoss = point.loss
             html += "<tr" + (classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"") + ">"
             html += "<td>\(ReportMarkup.escape(ReportFormat.lossPercent(point.loss)))</td>"
-            html += "<td class=\"transport\">\(ReportMarkup.escape(point.transport))\(point.impaired ? "" : "*")</td>"
+            html += "<td class=\"transport\">\(ReportMarkup.escape(point.transport.name))\(point.impaired ? "" : "*")</td>"
             for metric in metrics {
                 let spread = metric.spread(of: point)
                 html += "<td>\(ReportMarkup.escape(metric.format(spread.median)))"

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// Views of a result that every report shares: the order points are shown in, and the parameter lines.
 extension ComparisonReport {
@@ -11,11 +12,10 @@ extension ComparisonReport {
         return levels
     }
 
-    /// Transports in report order: udp, then tcp, then any other by name.
-    var transports: [String] {
-        let known = ["udp", "tcp"]
+    /// Transports in report order: udp, then tcp.
+    var transports: [UpdateTransport] {
         let present = Set(points.map(\.transport))
-        return known.filter(present.contains) + present.subtracting(known).sorted()
+        return UpdateTransport.allCases.filter(present.contains)
     }
 
     /// Points in report order: by loss, then UDP before TCP, as the table, the page and the CSV list them.
@@ -29,7 +29,7 @@ extension ComparisonReport {
     }
 
     /// Transports with at least one point that did not cross the impaired link, in report order.
-    var unimpairedTransports: [String] {
+    var unimpairedTransports: [UpdateTransport] {
         transports.filter { transport in points.contains { $0.transport == transport && !$0.impaired } }
     }
 
@@ -41,7 +41,7 @@ extension ComparisonReport {
         let transports = unimpairedTransports
         guard !transports.isEmpty else { return nil }
         return transports.map { transport in
-            transport == "tcp"
+            transport == .tcp
                 ? "tcp not impaired: portable mode cannot impair kernel TCP, so its rows ran over clean loopback"
                 : "\(transport) not impaired: its packets did not cross the impaired link"
         }.joined(separator: "; ")

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// The spread of one figure over repeated runs of the same point (`--runs`).
 public struct Spread: Codable, Sendable, Hashable {
@@ -30,7 +31,7 @@ public struct ComparisonPoint: Codable, Sendable, Hashable {
     /// Configured random loss each way, 0-1.
     public var loss: Double
     /// `udp` or `tcp`.
-    public var transport: String
+    public var transport: UpdateTransport
     /// Whether this transport's packets really crossed the impaired link. False only for tcp in portable
     /// mode, where nothing can impair kernel TCP honestly.
     public var impaired: Bool
@@ -55,7 +56,7 @@ public struct ComparisonPoint: Codable, Sendable, Hashable {
     }
 
     public init(
-        loss: Double, transport: String, impaired: Bool, runs: Int, delivery: Spread,
+        loss: Double, transport: UpdateTransport, impaired: Bool, runs: Int, delivery: Spread,
         latencyP50Ms: Spread, latencyP99Ms: Spread, latencyP999Ms: Spread, latencyMaxMs: Spread,
         stalenessP50Ms: Spread, stalenessP99Ms: Spread, stallsPerMinute: Spread, longestStallMs: Spread, bytesPerSecond: Spread
     ) {
@@ -93,15 +94,36 @@ public struct ComparisonParameters: Codable, Sendable, Hashable {
     public var secondsPerPoint: Double
     public var runs: Int
     public var seed: UInt64
+    /// TCP_NODELAY on the TCP rows' connections (server and bots). Off, Nagle's algorithm and delayed ACKs
+    /// may hold small updates back; the findings say so.
+    public var noDelay: Bool
 
     enum CodingKeys: String, CodingKey {
         case losses, latencyMs = "latency_ms", jitterMs = "jitter_ms", extraImpairment = "extra_impairment"
         case tickRate = "tick_rate", snapshotInterval = "snapshot_interval", bots, secondsPerPoint = "seconds_per_point", runs, seed
+        case noDelay = "nodelay"
+    }
+
+    /// Every key is required except `nodelay`, which runs stored before it existed lack (they ran with it on).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.losses = try container.decode([Double].self, forKey: .losses)
+        self.latencyMs = try container.decode(Double.self, forKey: .latencyMs)
+        self.jitterMs = try container.decode(Double.self, forKey: .jitterMs)
+        self.extraImpairment = try container.decode(String.self, forKey: .extraImpairment)
+        self.tickRate = try container.decode(Int.self, forKey: .tickRate)
+        self.snapshotInterval = try container.decode(Int.self, forKey: .snapshotInterval)
+        self.bots = try container.decode(Int.self, forKey: .bots)
+        self.secondsPerPoint = try container.decode(Double.self, forKey: .secondsPerPoint)
+        self.runs = try container.decode(Int.self, forKey: .runs)
+        self.seed = try container.decode(UInt64.self, forKey: .seed)
+        self.noDelay = try container.decodeIfPresent(Bool.self, forKey: .noDelay) ?? true
     }
 
     public init(
         losses: [Double] = [0, 0.01, 0.02, 0.05, 0.10], latencyMs: Double = 20, jitterMs: Double = 2, extraImpairment: String = "",
-        tickRate: Int = 60, snapshotInterval: Int = 1, bots: Int = 4, secondsPerPoint: Double = 20, runs: Int = 1, seed: UInt64 = 1
+        tickRate: Int = 60, snapshotInterval: Int = 1, bots: Int = 4, secondsPerPoint: Double = 20, runs: Int = 1, seed: UInt64 = 1,
+        noDelay: Bool = true
     ) {
         self.losses = losses
         self.latencyMs = latencyMs
@@ -113,6 +135,7 @@ public struct ComparisonParameters: Codable, Sendable, Hashable {
         self.secondsPerPoint = secondsPerPoint
         self.runs = runs
         self.seed = seed
+        self.noDelay = noDelay
     }
 }
 
@@ -151,7 +174,7 @@ public struct ComparisonReport: Codable, Sendable {
     }
 
     /// The point for a loss level and transport.
-    public func point(loss: Double, transport: String) -> ComparisonPoint? {
+    public func point(loss: Double, transport: UpdateTransport) -> ComparisonPoint? {
         self.points.first { abs($0.loss - loss) < 1e-9 && $0.transport == transport }
     }
 }

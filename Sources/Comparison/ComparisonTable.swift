@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// The comparison as a terminal table: the parameters, one row per loss level and transport (UDP, then TCP),
 /// a footnote for rows that did not cross the impaired link, and what the figures show.
@@ -55,7 +56,7 @@ public enum ComparisonTable {
         for point in result.orderedPoints {
             if spaced, let previousLoss, abs(previousLoss - point.loss) >= 1e-9 { rows.append(nil) }
             previousLoss = point.loss
-            let transport = point.transport + (point.impaired ? "" : "*")
+            let transport = point.transport.name + (point.impaired ? "" : "*")
             rows.append([ReportFormat.lossPercent(point.loss), transport] + metrics.map { $0.format($0.spread(of: point).median) })
             if point.runs > 1 {
                 rows.append(["", "min–max"] + metrics.map { $0.formatRange($0.spread(of: point)) })

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// Escaping for the SVG and HTML reports. Both take text from outside (the mode note, the extra impairment
 /// spec, transport names), which must never become markup.

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// Number and label formatting shared by every comparison report, so the table, the page, the chart and the
 /// derived sentences print the same figure the same way. Independent of the user's locale.
@@ -60,8 +61,8 @@ enum ReportFormat {
     }
 
     /// Upper-case name of a transport for prose and legends ("udp" → "UDP").
-    static func transportName(_ transport: String) -> String {
-        transport.uppercased()
+    static func transportName(_ transport: UpdateTransport) -> String {
+        transport.name.uppercased()
     }
 
     /// `text` broken into lines of at most `width` characters at spaces (a longer word gets a line of its own).

@@ -1,4 +1,5 @@
 import NIOCore
+import SeededRandom
 
 /// Impairs a datagram channel in-process: each datagram read or written goes through a ``LinkModel``
 /// and is held until its delivery time, dropped, or delivered twice.

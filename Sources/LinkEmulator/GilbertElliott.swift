@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Two-state Markov loss (Gilbert-Elliott), the bursty loss of netem's `loss gemodel p r 1-h 1-k`.
 ///
 /// Each packet first suffers the loss probability of the state the channel is in, then the channel may

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// One direction of an impaired link, as a pure function of a seed and the packets offered to it.
 ///
 /// The model never reads a clock and knows nothing about packet contents or sockets: the caller says

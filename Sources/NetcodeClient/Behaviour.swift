@@ -1,4 +1,5 @@
 import NetcodeProtocol
+import SeededRandom
 
 /// How a bot moves. Each behaviour is seeded, so a swarm run can be repeated exactly.
 public enum BotBehaviour: String, Sendable, CaseIterable, Codable {
@@ -14,14 +15,14 @@ public enum BotBehaviour: String, Sendable, CaseIterable, Codable {
 struct InputPolicy {
     let behaviour: BotBehaviour
     let playerID: UInt8
-    private var random: SplitMixRandom
+    private var random: SplitMix64
     private var heading: (x: Int8, y: Int8) = (0, 0)
     private var headingFramesLeft = 0
 
     init(behaviour: BotBehaviour, playerID: UInt8, seed: UInt64) {
         self.behaviour = behaviour
         self.playerID = playerID
-        self.random = SplitMixRandom(seed: seed)
+        self.random = SplitMix64(seed: seed)
     }
 
     mutating func next(seeing state: SnapshotState?) -> InputCommand {
@@ -55,20 +56,5 @@ struct InputPolicy {
         let dx = Int(coin.x) - Int(player.x)
         let dy = Int(coin.y) - Int(player.y)
         return dx * dx + dy * dy
-    }
-}
-
-/// SplitMix64: a tiny seeded generator (the bots' own, so the client needs no other target).
-struct SplitMixRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

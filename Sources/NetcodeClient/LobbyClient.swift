@@ -35,17 +35,19 @@ public actor LobbyClient {
         self.realtimeSink = realtimeSink
     }
 
-    /// Connects to a lobby. The connection has TCP_NODELAY set (NIO's default) and keepalive on.
+    /// Connects to a lobby. The connection has TCP_NODELAY set (unless `noDelay` is false, to let Nagle's
+    /// algorithm be measured) and keepalive on.
     public static func connect(
         host: String,
         port: Int,
+        noDelay: Bool = true,
         maximumFrameSize: Int = LobbyFraming.defaultMaximumFrameSize,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> LobbyClient {
         let inbox = Mailbox<ServerMessage>()
         let sink = NIOLockedValueBox<(@Sendable (ByteBuffer) -> Void)?>(nil)
         let channel = try await ClientBootstrap(group: eventLoopGroup)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in

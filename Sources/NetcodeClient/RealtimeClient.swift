@@ -8,10 +8,14 @@ import NetcodeProtocol
 public final class RealtimeClient: Sendable {
     private let core: NIOLoopBound<RealtimeClientCore>
     public let result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>
+    /// The match being played. Its roster says who is behind each player id of the snapshots
+    /// (``MatchStart/player(_:)``): what a client shows as names during the match.
+    public let start: MatchStart
 
-    private init(core: NIOLoopBound<RealtimeClientCore>, result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>) {
+    private init(core: NIOLoopBound<RealtimeClientCore>, result: EventLoopFuture<(RealtimeEnd, PlayerExperience)>, start: MatchStart) {
         self.core = core
         self.result = result
+        self.start = start
     }
 
     /// Starts playing. `serverHost` is the lobby's host; UDP matches send to `start.udpPort` there.
@@ -43,7 +47,7 @@ public final class RealtimeClient: Sendable {
                 return core.value.result
             }.get()
             result.whenComplete { _ in lobby.setRealtimeSink(nil) }
-            return RealtimeClient(core: core, result: result)
+            return RealtimeClient(core: core, result: result, start: start)
 
         case .udp where options.sharedSocket && options.impairment == nil:
             let loop = eventLoopGroup.next()
@@ -60,7 +64,7 @@ public final class RealtimeClient: Sendable {
                 return core.value.result
             }.get()
             result.whenComplete { _ in socket.value.unregister(start.sessionID) }
-            return RealtimeClient(core: core, result: result)
+            return RealtimeClient(core: core, result: result, start: start)
 
         case .udp:
             let loop = eventLoopGroup.next()
@@ -90,7 +94,7 @@ public final class RealtimeClient: Sendable {
                 return core.value.result
             }.get()
             result.whenComplete { _ in channel.close(promise: nil) }
-            return RealtimeClient(core: core, result: result)
+            return RealtimeClient(core: core, result: result, start: start)
         }
     }
 
@@ -98,6 +102,12 @@ public final class RealtimeClient: Sendable {
     public func end(_ how: RealtimeEnd) {
         let core = self.core
         core.eventLoop.execute { core.value.end(how) }
+    }
+
+    /// Waits for the first snapshot this session decodes; false if the session ended before one.
+    public func firstSnapshot() async throws -> Bool {
+        let core = self.core
+        return try await core.eventLoop.submit { core.value.firstSnapshot }.get().get()
     }
 
     /// Waits for the session to end and returns how it ended and what the player experienced.

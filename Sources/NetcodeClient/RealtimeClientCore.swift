@@ -61,6 +61,9 @@ public enum RealtimeEnd: Sendable, Equatable {
     /// The server (or the local side) disconnected for another reason.
     case disconnected(reason: UInt8)
     case stopped
+    /// The local side vanished without a word, as when the network goes away (no disconnect is sent):
+    /// the bots' `--reconnect-every` drops use it.
+    case dropped
 }
 
 /// One client's realtime session, confined to one event loop: sends inputs at the tick rate, renders
@@ -102,6 +105,10 @@ final class RealtimeClientCore {
     private let stallThresholdNanos: UInt64
 
     var result: EventLoopFuture<(RealtimeEnd, PlayerExperience)> { self.promise.futureResult }
+    /// Completes with true at the first snapshot decoded, or false if the session ends before one.
+    private let firstSnapshotPromise: EventLoopPromise<Bool>
+    private var firstSnapshotSeen = false
+    var firstSnapshot: EventLoopFuture<Bool> { self.firstSnapshotPromise.futureResult }
 
     init(start: MatchStart, options: RealtimeClientOptions, eventLoop: any EventLoop, live: LiveTraffic? = nil, transmit: @escaping (ByteBuffer, EventLoopPromise<Void>) -> Void) {
         self.start = start
@@ -114,6 +121,7 @@ final class RealtimeClientCore {
         self.experience = PlayerExperience(compact: options.compactHistograms)
         self.policy = InputPolicy(behaviour: options.behaviour, playerID: start.playerID, seed: options.seed)
         self.promise = eventLoop.makePromise()
+        self.firstSnapshotPromise = eventLoop.makePromise()
         let snapshotInterval = Duration.nanoseconds(1_000_000_000 / Int64(max(start.tickRate, 1)) * Int64(max(start.snapshotInterval, 1)))
         self.interpolationDelayNanos = Self.nanos(options.interpolationDelay ?? snapshotInterval * 2)
         self.stallThresholdNanos = Self.nanos(options.stallThreshold)
@@ -226,7 +234,7 @@ final class RealtimeClientCore {
     @discardableResult
     private func received(snapshot payload: ByteBuffer, now: UInt64) -> Bool {
         let previousNewest = self.snapshots.newest?.state.tick
-        switch self.snapshots.receive(payload) {
+        switch self.snapshots.receive(payload, newestInputSent: self.history.newestSequence) {
         case .failure:
             // A missing baseline or a malformed body: the snapshot is lost to this player.
             self.experience.undecodable += 1
@@ -244,6 +252,10 @@ final class RealtimeClientCore {
             }
             self.experience.snapshotsReceived += 1
             if self.firstSnapshotTick == nil { self.firstSnapshotTick = tick }
+            if !self.firstSnapshotSeen {
+                self.firstSnapshotSeen = true
+                self.firstSnapshotPromise.succeed(true)
+            }
             self.newestSnapshotTick = max(self.newestSnapshotTick, tick)
             let sendTime = message.sendTime(receivedAt: now)
             self.newestSendTime = sendTime
@@ -310,6 +322,10 @@ final class RealtimeClientCore {
         self.experience.rttMilliseconds = stats.smoothedRTTMilliseconds
         self.experience.lossUp = stats.lossLocalToRemote
         self.experience.lossDown = stats.lossRemoteToLocal
+        if !self.firstSnapshotSeen {
+            self.firstSnapshotSeen = true
+            self.firstSnapshotPromise.succeed(false)
+        }
         self.promise.succeed((how, self.experience))
     }
 }

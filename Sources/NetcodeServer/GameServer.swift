@@ -19,12 +19,24 @@ public final class GameServer: Service, Sendable {
     let logger: Logger
     let eventLoopGroup: MultiThreadedEventLoopGroup
     let recorder: ResultRecorder
-    private let state = NIOLockedValueBox(RunState())
+    /// The server's Prometheus registry, served at `/metrics` when `metricsPort` is set.
+    public let metrics: ServerMetrics
+    let state = NIOLockedValueBox(RunState())
+    let startedAt = ContinuousClock.now
+    /// The LAN discovery responder while it runs (``GameServer/startDiscovery()``).
+    let discoveryResponder = NIOLockedValueBox<DiscoveryResponder?>(nil)
 
     struct RunState {
         var listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>?
         var realtime: RealtimeEndpoint?
         var shutdownRequested = false
+        var admin: AdminSocket?
+        var probes: ProbeServer?
+        /// A drain is under way (`netcode admin drain`).
+        var draining = false
+        /// When the status loop last measured every shard: `/healthz` says the loops turn while it is
+        /// recent.
+        var heartbeat: ContinuousClock.Instant?
     }
 
     /// The realtime shards (each a bound UDP socket on its own event loop) and the director in front.
@@ -40,6 +52,9 @@ public final class GameServer: Service, Sendable {
 
     /// Every realtime shard's UDP port, in shard order, once bound.
     public var udpPorts: [Int] { self.state.withLockedValue { $0.realtime?.ports ?? [] } }
+    /// The lobby's bound port, once bound.
+    public var tcpPort: Int? { self.state.withLockedValue { $0.listener?.channel.localAddress?.port } }
+    var isShuttingDown: Bool { self.state.withLockedValue { $0.shutdownRequested } }
 
     public init(
         configuration: ServerConfiguration,
@@ -64,17 +79,22 @@ public final class GameServer: Service, Sendable {
             maximumPendingHashes: configuration.maximumPendingHashes,
             logger: logger
         )
-        self.recorder = ResultRecorder(database: database, logger: logger)
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        self.recorder = ResultRecorder(database: database, logger: logger, metrics: metrics)
         self.lobby = LobbyService(
             state: LobbyState(
                 serverName: configuration.serverName,
                 defaultTransport: configuration.defaultTransport,
                 limits: configuration.lobbyLimits,
-                maximumFrameSize: configuration.maximumFrameSize
+                maximumFrameSize: configuration.maximumFrameSize,
+                holdsSeats: configuration.reconnectGrace > .zero
             ),
             authenticator: authenticator,
             maximumRoomsPerAddress: configuration.maximumRoomsPerAddress,
             trustedAddresses: configuration.trustedAddresses,
+            reconnectGrace: configuration.reconnectGrace,
+            metrics: metrics,
             logger: logger
         )
     }
@@ -86,14 +106,29 @@ public final class GameServer: Service, Sendable {
         if let listener = self.state.withLockedValue({ $0.listener }) {
             return listener.channel.localAddress?.port ?? self.configuration.tcpPort
         }
-        let realtime = try await self.makeRealtimeEndpoint()
-        let listener = try await self.makeListener()
+        // The admin socket first: a second server pointed at a live one's socket stops before it binds
+        // anything else.
+        let admin = try await self.makeAdminSocket()
+        let realtime: RealtimeEndpoint
+        let listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>
+        let probes: ProbeServer?
+        do {
+            realtime = try await self.makeRealtimeEndpoint()
+            listener = try await self.makeListener()
+            probes = try await self.makeProbeServer()
+        } catch {
+            await admin?.abandon()
+            throw error
+        }
         self.state.withLockedValue {
             $0.listener = listener
             $0.realtime = realtime
+            $0.admin = admin
+            $0.probes = probes
         }
         let port = listener.channel.localAddress?.port ?? self.configuration.tcpPort
         self.logger.info("lobby listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "tcp"])
+        await self.startDiscovery()
         return port
     }
 
@@ -101,9 +136,13 @@ public final class GameServer: Service, Sendable {
         try await self.bind()
         guard let (listener, realtime) = self.state.withLockedValue({ state in state.listener.flatMap { l in state.realtime.map { (l, $0) } } }) else { return }
         let matchHost = realtime.director
+        let discovery = self.discoveryResponder.withLockedValue { $0 }
+        let admin = self.state.withLockedValue { $0.admin }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.reportStatus(every: .seconds(10)) }
+                group.addTask { await discovery?.run() }
+                if let admin { group.addTask { await admin.run() } }
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
@@ -122,6 +161,7 @@ public final class GameServer: Service, Sendable {
         // Every connection is closed; results of matches that ended are still being written.
         await realtime.director.results.wait()
         await self.recorder.drain()
+        await self.state.withLockedValue({ $0.probes })?.close()
         for channel in realtime.channels { try? await channel.close() }
         try? await realtime.group.shutdownGracefully()
         self.logger.info("server stopped")
@@ -136,8 +176,10 @@ public final class GameServer: Service, Sendable {
             return state.listener
         }
         guard let listener else { return }
+        self.discoveryResponder.withLockedValue { $0 }?.close()
         self.logger.info("shutting down: no new connections, telling clients")
         listener.channel.close(promise: nil)
+        self.state.withLockedValue { $0.admin }?.close()
         if let realtime = self.state.withLockedValue({ $0.realtime }) {
             for handle in realtime.director.shards {
                 handle.eventLoop.execute { handle.shard.value.abandonAll() }
@@ -230,6 +272,7 @@ public final class GameServer: Service, Sendable {
         var last = clock.now
         var previous = RealtimeCounters()
         var previousKernelDrops: UInt64?
+        var ticks = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
         while !self.state.withLockedValue({ $0.shutdownRequested }) {
             do {
                 try await Task.sleep(for: .seconds(1))
@@ -238,11 +281,8 @@ public final class GameServer: Service, Sendable {
             }
             guard let realtime = self.state.withLockedValue({ $0.realtime }) else { continue }
             let loads = await realtime.director.measureLoads()
-            guard clock.now - last >= interval else { continue }
-            let elapsed = Double((clock.now - last).components.seconds) + Double((clock.now - last).components.attoseconds) / 1e18
-            last = clock.now
+            // Once a second: the shards' totals and tick costs go to the metrics (never per datagram).
             var counters = RealtimeCounters()
-            var ticks = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
             for handle in realtime.director.shards {
                 let shard = handle.shard
                 guard let (shardCounters, shardTicks) = try? await handle.eventLoop.submit({
@@ -250,8 +290,15 @@ public final class GameServer: Service, Sendable {
                 }).get() else { continue }
                 counters = counters + shardCounters
                 ticks.add(shardTicks)
+                self.metrics.recordTickCosts(shardTicks)
             }
             let kernelDrops = SocketDropCounter.drops(ports: Set(realtime.ports))
+            await self.publishGauges(loads: loads, counters: counters, kernelDrops: kernelDrops)
+            self.state.withLockedValue { $0.heartbeat = clock.now }
+            guard clock.now - last >= interval else { continue }
+            let elapsed = Double((clock.now - last).components.seconds) + Double((clock.now - last).components.attoseconds) / 1e18
+            last = clock.now
+            defer { ticks.reset() }
             let connections = await self.lobby.connectionCount
             self.logger.info("status", metadata: [
                 "connections": "\(connections)",
@@ -278,7 +325,7 @@ public final class GameServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // A client's FIN ends only its direction: frames sent just before it still get their answers.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: configuration.tcpNoDelay ? 1 : 0)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: lowWaterMark, high: configuration.maximumQueuedBytes))
             .childChannelOption(.maxMessagesPerRead, value: 16)

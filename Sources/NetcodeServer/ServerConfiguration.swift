@@ -64,6 +64,21 @@ public struct ServerConfiguration: Sendable {
     /// Share of a core (0...1) a shard may be busy before it takes no new matches; when every shard is
     /// over it, new matches wait and the room is told (`serverBusy`).
     public var tickBudget: Double
+    /// TCP_NODELAY on lobby connections. On (the default) each frame leaves at once; off lets Nagle's
+    /// algorithm hold small frames until the previous one is acknowledged (`netcode compare --nodelay off`).
+    public var tcpNoDelay = true
+    /// LAN discovery: the multicast group and port the server answers probes on, or `nil` for none.
+    public var discovery: DiscoverySettings?
+    /// The admin socket's path (a UNIX-domain stream socket), or nil for none.
+    public var adminSocketPath: String?
+    /// Port of the HTTP endpoint with `/metrics`, `/healthz` and `/readyz` on `host`; nil: off. 0 picks
+    /// a free port (tests).
+    public var metricsPort: Int?
+    /// How long a player whose lobby connection drops during a match keeps the seat; zero: no seat is
+    /// held, the player leaves at once.
+    public var reconnectGrace: Duration
+    /// The most a drain waits for running matches before the rest are abandoned and the server stops.
+    public var drainTimeout: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -95,8 +110,16 @@ public struct ServerConfiguration: Sendable {
         impairment: LinkProfile? = nil,
         impairmentSeed: UInt64 = 1,
         realtimeShards: Int = System.coreCount,
-        tickBudget: Double = 0.85
+        tickBudget: Double = 0.85,
+        adminSocketPath: String? = nil,
+        metricsPort: Int? = nil,
+        reconnectGrace: Duration = .seconds(15),
+        drainTimeout: Duration = .seconds(300)
     ) {
+        self.adminSocketPath = adminSocketPath
+        self.metricsPort = metricsPort
+        self.reconnectGrace = reconnectGrace
+        self.drainTimeout = drainTimeout
         self.realtimeShards = max(realtimeShards, 1)
         self.tickBudget = tickBudget
         self.match = match

@@ -1,3 +1,5 @@
+import NetcodeTransport
+
 internal import GRDB
 
 /// Decoding from database rows; column names and units are in docs/DATABASE.md.
@@ -23,7 +25,7 @@ extension ComparisonRun {
 extension ComparisonPoint {
     init(row: Row) throws {
         let transport: String = row["transport"]
-        guard let kind = TransportKind(rawValue: transport) else {
+        guard let kind = UpdateTransport(name: transport) else {
             throw StoreError.invalidRecord(detail: "comparison point has unknown transport \"\(transport)\"")
         }
         self.init(

@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// Where a TCP-vs-UDP comparison ran.
 public enum ComparisonMode: String, Sendable, Hashable, CaseIterable {
@@ -50,7 +51,7 @@ public struct ComparisonRun: Sendable, Hashable {
 public struct ComparisonPoint: Sendable, Hashable {
     /// Link loss rate, a fraction in 0...1.
     public var loss: Double
-    public var transport: TransportKind
+    public var transport: UpdateTransport
     /// Which repetition of this (loss, transport) pair, from 0.
     public var runIndex: Int
     /// Fraction of messages that arrived, 0...1.
@@ -67,7 +68,7 @@ public struct ComparisonPoint: Sendable, Hashable {
 
     public init(
         loss: Double,
-        transport: TransportKind,
+        transport: UpdateTransport,
         runIndex: Int,
         delivery: Double,
         latencyP50Ms: Double?,

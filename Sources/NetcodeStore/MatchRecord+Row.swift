@@ -1,10 +1,12 @@
+import NetcodeTransport
+
 internal import GRDB
 
 /// Decoding from database rows; column names and units are in docs/DATABASE.md.
 extension MatchRecord {
     init(row: Row, players: [MatchPlayerRecord]) throws {
         let transport: String = row["transport"]
-        guard let kind = TransportKind(rawValue: transport) else {
+        guard let kind = UpdateTransport(name: transport) else {
             throw StoreError.invalidRecord(detail: "match \(row["id"] as Int64) has unknown transport \"\(transport)\"")
         }
         self.init(

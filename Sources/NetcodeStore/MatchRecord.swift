@@ -1,4 +1,5 @@
 import Foundation
+import NetcodeTransport
 
 /// One finished match and how each player fared, written once when the match ends.
 public struct MatchRecord: Sendable, Hashable {
@@ -12,7 +13,7 @@ public struct MatchRecord: Sendable, Hashable {
     public var tickRate: Int
     /// Simulation steps the match ran for.
     public var durationTicks: Int
-    public var transport: TransportKind
+    public var transport: UpdateTransport
     /// The name of the network impairment profile in force, or "none".
     public var networkProfile: String
     /// The match's RNG seed. Stored as the INTEGER with the same 64 bits, so seeds of 2^63 and
@@ -30,7 +31,7 @@ public struct MatchRecord: Sendable, Hashable {
         endedAt: Date,
         tickRate: Int,
         durationTicks: Int,
-        transport: TransportKind,
+        transport: UpdateTransport,
         networkProfile: String,
         seed: UInt64,
         winnerAccountID: Int64?,

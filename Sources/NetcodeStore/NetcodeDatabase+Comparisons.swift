@@ -59,7 +59,7 @@ extension NetcodeDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                runID, point.loss, point.transport.rawValue, point.runIndex, point.delivery,
+                runID, point.loss, point.transport.name, point.runIndex, point.delivery,
                 point.latencyP50Ms, point.latencyP99Ms, point.latencyP999Ms, point.latencyMaxMs,
                 point.stalenessP50Ms, point.stalenessP99Ms,
                 point.stallsPerMinute, point.longestStallMs, point.bytesPerSecond,

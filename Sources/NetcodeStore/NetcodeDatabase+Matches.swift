@@ -86,7 +86,7 @@ extension NetcodeDatabase {
             arguments: [
                 match.id, match.roomName,
                 StoredTime.milliseconds(match.startedAt), StoredTime.milliseconds(match.endedAt),
-                match.tickRate, match.durationTicks, match.transport.rawValue, match.networkProfile,
+                match.tickRate, match.durationTicks, match.transport.name, match.networkProfile,
                 Int64(bitPattern: match.seed), match.winnerAccountID,
             ]
         )

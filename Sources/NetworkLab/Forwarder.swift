@@ -11,8 +11,11 @@ final class ForwarderControl: Sendable {
     let stopRequested = Atomic<Bool>(false)
     /// An eventfd the loop polls, so a stop request wakes it at once.
     let wakeFd: Int32
+    /// Where the forwarding thread records every packet's fate, when `--pcap` asked for it.
+    let capture: PacketCapture?
 
-    init() throws(NetworkLabError) {
+    init(capturePath: String? = nil) throws(NetworkLabError) {
+        self.capture = try capturePath.map { path throws(NetworkLabError) in try PacketCapture(path: path) }
         self.wakeFd = netlab_eventfd()
         guard self.wakeFd >= 0 else {
             throw NetworkLabError(.setupFailed, "eventfd() failed: \(SystemCall.describe(errno))")
@@ -36,11 +39,13 @@ final class ForwardingDirection {
     let destination: Int32
     var schedule: DirectionSchedule
     var counters = LabDirectionCounters()
+    let captureDirection: PacketCapture.Direction
 
-    init(source: Int32, destination: Int32, schedule: DirectionSchedule) {
+    init(source: Int32, destination: Int32, schedule: DirectionSchedule, captureDirection: PacketCapture.Direction) {
         self.source = source
         self.destination = destination
         self.schedule = schedule
+        self.captureDirection = captureDirection
     }
 }
 
@@ -62,26 +67,45 @@ final class Forwarder {
     /// Where packets go when every buffer is taken: they must still be read, or the kernel's queue fills.
     private let scratch: UnsafeMutableRawPointer
     private var iterations = 0
+    private let capture: PacketCapture?
+    /// When each buffer's packet was read (monotonic), to record how long it was held; only with a capture.
+    private let arrivals: UnsafeMutablePointer<Duration>?
+    /// Deliveries already made of each buffer, to mark the second one of a duplicated packet.
+    private let deliveriesMade: UnsafeMutablePointer<UInt8>?
 
     init(server: Int32, client: Int32, configuration: LabConfiguration, control: ForwarderControl) {
         let seeds = configuration.directionSeeds
         self.downstream = ForwardingDirection(
             source: server,
             destination: client,
-            schedule: DirectionSchedule(profile: configuration.link.downstream, seed: seeds.downstream, capacity: 2 * configuration.bufferCount)
+            schedule: DirectionSchedule(profile: configuration.link.downstream, seed: seeds.downstream, capacity: 2 * configuration.bufferCount),
+            captureDirection: .downstream
         )
         self.upstream = ForwardingDirection(
             source: client,
             destination: server,
-            schedule: DirectionSchedule(profile: configuration.link.upstream, seed: seeds.upstream, capacity: 2 * configuration.bufferCount)
+            schedule: DirectionSchedule(profile: configuration.link.upstream, seed: seeds.upstream, capacity: 2 * configuration.bufferCount),
+            captureDirection: .upstream
         )
         self.pool = PacketPool(capacity: configuration.bufferCount)
         self.control = control
         self.scratch = .allocate(byteCount: PacketPool.bufferSize, alignment: 64)
+        self.capture = control.capture
+        if control.capture != nil {
+            self.arrivals = .allocate(capacity: configuration.bufferCount)
+            self.arrivals?.initialize(repeating: .zero, count: configuration.bufferCount)
+            self.deliveriesMade = .allocate(capacity: configuration.bufferCount)
+            self.deliveriesMade?.initialize(repeating: 0, count: configuration.bufferCount)
+        } else {
+            self.arrivals = nil
+            self.deliveriesMade = nil
+        }
     }
 
     deinit {
         self.scratch.deallocate()
+        self.arrivals?.deallocate()
+        self.deliveriesMade?.deallocate()
     }
 
     /// Forwards until a stop is requested.
@@ -120,6 +144,7 @@ final class Forwarder {
         }
         self.discardInFlight(self.downstream)
         self.discardInFlight(self.upstream)
+        self.capture?.flush()
         self.publish()
     }
 
@@ -156,6 +181,7 @@ final class Forwarder {
                 direction.counters.packetsRead += 1
                 direction.counters.bytesRead += count
                 direction.counters.droppedNoBuffer += 1
+                self.capture?.record(self.scratch, length: count, direction: direction.captureDirection, fate: .lost(reason: "no buffer"), wallClockMicroseconds: PacketCapture.wallClockMicroseconds())
                 continue
             }
             let bytes = self.pool.bytes(buffer)
@@ -176,10 +202,13 @@ final class Forwarder {
             }
             self.pool.setLength(buffer, count)
             switch direction.schedule.offer(buffer, size: count, at: now) {
-            case .dropped:
+            case .dropped(let reason):
+                self.capture?.record(bytes, length: count, direction: direction.captureDirection, fate: .lost(reason: "\(reason)"), wallClockMicroseconds: PacketCapture.wallClockMicroseconds())
                 self.pool.release(buffer)
             case .scheduled(let copies):
                 if copies > 1 { self.pool.retain(buffer) }
+                self.arrivals?[Int(buffer)] = now
+                self.deliveriesMade?[Int(buffer)] = 0
             }
         }
     }
@@ -191,6 +220,15 @@ final class Forwarder {
             if lateness > Self.lateThreshold { direction.counters.lateDeliveries += 1 }
             let length = self.pool.length(buffer)
             let written = write(direction.destination, self.pool.bytes(buffer), length)
+            if let capture = self.capture, let arrivals = self.arrivals, let deliveriesMade = self.deliveriesMade {
+                let index = Int(buffer)
+                let duplicate = deliveriesMade[index] > 0
+                deliveriesMade[index] += 1
+                let fate: PacketCapture.Fate = written < 0
+                    ? .lost(reason: "write failed: \(SystemCall.describe(errno))")
+                    : .delivered(heldNanoseconds: SystemCall.nanoseconds(SystemCall.monotonicNow() - arrivals[index]), duplicate: duplicate)
+                capture.record(self.pool.bytes(buffer), length: length, direction: direction.captureDirection, fate: fate, wallClockMicroseconds: PacketCapture.wallClockMicroseconds())
+            }
             if written < 0 {
                 direction.counters.writeFailures += 1
                 direction.counters.lastWriteError = errno
@@ -204,6 +242,7 @@ final class Forwarder {
 
     private func discardInFlight(_ direction: ForwardingDirection) {
         for buffer in direction.schedule.removeAll() {
+            self.capture?.record(self.pool.bytes(buffer), length: self.pool.length(buffer), direction: direction.captureDirection, fate: .lost(reason: "in flight when the lab stopped"), wallClockMicroseconds: PacketCapture.wallClockMicroseconds())
             self.pool.release(buffer)
         }
     }

@@ -1,4 +1,5 @@
 import LinkEmulator
+import SeededRandom
 
 /// What lab to build: the link between the two namespaces and a few knobs of the kernels inside.
 public struct LabConfiguration: Sendable, Hashable {
@@ -16,6 +17,8 @@ public struct LabConfiguration: Sendable, Hashable {
     public let bufferCount: Int
     /// The TUN clone device; a test or an unusual system may point elsewhere.
     public let tunDevicePath: String
+    /// A pcapng file to record every packet the emulator forwards, with its fate (``PacketCapture``), or `nil`.
+    public let capturePath: String?
 
     /// - Parameters:
     ///   - link: the impairment of each direction (``LinkProfile/none`` for a clean link).
@@ -30,7 +33,8 @@ public struct LabConfiguration: Sendable, Hashable {
         tcpMinimumRetransmissionTimeout: Duration? = nil,
         mtu: Int = 1500,
         bufferCount: Int = 8192,
-        tunDevicePath: String = "/dev/net/tun"
+        tunDevicePath: String = "/dev/net/tun",
+        capturePath: String? = nil
     ) {
         self.link = link
         self.seed = seed
@@ -38,6 +42,7 @@ public struct LabConfiguration: Sendable, Hashable {
         self.mtu = mtu
         self.bufferCount = bufferCount
         self.tunDevicePath = tunDevicePath
+        self.capturePath = capturePath
     }
 
     /// Checks the values a user may have typed.
@@ -63,7 +68,7 @@ public struct LabConfiguration: Sendable, Hashable {
     /// The two directions' seeds, derived as ``DatagramImpairmentHandler`` derives them (upstream first),
     /// so that one seed names the same network in the in-process mode and in the lab.
     var directionSeeds: (upstream: UInt64, downstream: UInt64) {
-        var seeds = SeedSequence(seed: self.seed, stream: 0x6469_7265_6374)
+        var seeds = SplitMix64(seed: self.seed, stream: 0x6469_7265_6374)
         let upstream = seeds.next()
         return (upstream, seeds.next())
     }
@@ -73,28 +78,5 @@ public struct LabConfiguration: Sendable, Hashable {
         guard let rto = self.tcpMinimumRetransmissionTimeout else { return nil }
         let (seconds, attoseconds) = rto.components
         return String(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood), the generator ``LinkModel`` seeds from, repeated here because the
-/// link module keeps its copy internal.
-struct SeedSequence {
-    private var state: UInt64
-
-    init(seed: UInt64, stream: UInt64) {
-        var mixer = SeedSequence(state: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
-        self.state = mixer.next()
-    }
-
-    private init(state: UInt64) {
-        self.state = state
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -92,6 +92,8 @@ extension LabConfiguration {
             ? "link \(link.upstream) each way"
             : "upstream \(link.upstream), downstream \(link.downstream)"
         let rto = self.tcpMinimumRetransmissionTimeout.map { "tcp_rto_min \(ImpairmentProfile.formatDuration($0))" } ?? "kernel's TCP minimum RTO"
-        return "\(impairment); seed \(self.seed); \(rto)"
+        let mtu = self.mtu == 1500 ? "" : "; MTU \(self.mtu)"
+        let capture = self.capturePath.map { "; packets to \($0)" } ?? ""
+        return "\(impairment); seed \(self.seed); \(rto)\(mtu)\(capture)"
     }
 }

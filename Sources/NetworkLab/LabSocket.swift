@@ -1,6 +1,7 @@
 #if os(Linux)
 import CNetworkLab
 import Glibc
+import SeededRandom
 
 /// Blocking socket calls on a descriptor made in a lab namespace; used by the self-test and the benchmark.
 struct LabSocket: ~Copyable {
@@ -98,7 +99,7 @@ struct LabSocket: ~Copyable {
 enum Payload {
     /// Deterministic bytes from a seed (SplitMix64 output).
     static func bytes(count: Int, seed: UInt64) -> [UInt8] {
-        var state = SeedSequence(seed: seed, stream: 0x7061_796C_6F61_64)
+        var state = SplitMix64(seed: seed, stream: 0x7061_796C_6F61_64)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count + 8)
         while bytes.count < count {

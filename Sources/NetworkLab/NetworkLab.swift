@@ -68,7 +68,7 @@ public final class NetworkLab: Sendable {
         }
         let control: ForwarderControl
         do {
-            control = try ForwarderControl()
+            control = try ForwarderControl(capturePath: configuration.capturePath)
         } catch {
             server.closeAll()
             client.closeAll()

@@ -17,6 +17,7 @@ public struct SocketCallError: Error, CustomStringConvertible, Sendable {
         case EINPROGRESS: "EINPROGRESS"
         case EPIPE: "EPIPE"
         case ETIMEDOUT: "ETIMEDOUT"
+        case EMSGSIZE: "EMSGSIZE"
         default: "errno \(code)"
         }
     }

@@ -54,6 +54,11 @@ struct SwarmOptions: ParsableArguments {
     @Flag(help: "Share one UDP socket per event loop among the bots (demultiplexed by session id) instead of one socket per bot: a cheaper load generator for capacity runs. Real clients have a socket each.")
     var sharedUdpSocket = false
 
+    @Option(help: "TCP_NODELAY on the bots' lobby connections: off lets Nagle's algorithm hold small frames.")
+    var tcpNodelay: OnOff = .on
+    @Option(help: "In each match, drop the lobby connection and session every this long (e.g. 20s), log in again and resume; the summary counts reconnections and time to resume.")
+    var reconnectEvery: DurationArgument?
+
     @Option(help: "Write the JSON summary here (keys: docs/REPORT.md).")
     var json: String?
 
@@ -69,7 +74,10 @@ struct SwarmOptions: ParsableArguments {
         }
         guard self.count >= 1 else { throw ValidationError("--count must be at least 1") }
         guard (2...16).contains(self.roomSize) else { throw ValidationError("--room-size must be between 2 and 16") }
-        return SwarmConfiguration(
+        if let every = self.reconnectEvery?.duration, every < .seconds(1) {
+            throw ValidationError("--reconnect-every must be at least 1s (a bot needs time to log in again)")
+        }
+        var configuration = SwarmConfiguration(
             host: host,
             tcpPort: tcpPort,
             localHost: localHost,
@@ -94,8 +102,11 @@ struct SwarmOptions: ParsableArguments {
                 maximumP99Latency: self.maxP99Latency?.duration,
                 minimumDelivery: self.minDelivery,
                 maximumErrors: self.maxErrors
-            )
+            ),
+            reconnectEvery: self.reconnectEvery?.duration
         )
+        configuration.tcpNoDelay = self.tcpNodelay.isOn
+        return configuration
     }
 
     /// Runs the swarm with a live line each second on standard error, then prints and writes the summary.

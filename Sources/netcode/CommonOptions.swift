@@ -6,11 +6,24 @@ struct LoggingOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Log lines as text (for people) or json (one object per line, for log collectors).")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
     func makeLogger(label: String) -> Logger {
+        let format = self.logFormat
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .trace
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .trace
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = .trace
+                return handler
+            }
         }
         var logger = Logger(label: label)
         logger.logLevel = self.logLevel
@@ -52,4 +65,11 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
     }
 
     var defaultValueDescription: String { "\(self.duration)" }
+}
+
+/// A switch typed as `on` or `off`, for options whose default is on and whose off is an experiment.
+enum OnOff: String, ExpressibleByArgument, Sendable, CaseIterable {
+    case on, off
+
+    var isOn: Bool { self == .on }
 }

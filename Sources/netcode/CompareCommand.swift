@@ -52,6 +52,12 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "A sweep file from Simulations/sweeps/ (JSON with the keys of the parameters object); options given on the command line win.")
     var sweep: String?
 
+    @Option(help: "TCP_NODELAY on the TCP rows' connections: off adds Nagle's algorithm and delayed ACKs to what TCP shows.")
+    var nodelay: OnOff = .on
+
+    @Option(help: "Write each point's packets, with their fates, as pcapng: FILE-loss5-tcp-1.pcapng and so on (lab mode only).")
+    var pcap: String?
+
     @Flag(help: "Run in portable mode even where the lab can be built.")
     var portable = false
 
@@ -82,14 +88,14 @@ struct CompareCommand: AsyncParsableCommand {
             try Self.emit(result, output: self.output, json: self.json, csv: self.csv)
             return
         }
-        let result = try await Self.runAndStore(try self.parameters(), forcePortable: self.portable, archive: archive)
+        let result = try await Self.runAndStore(try self.parameters(), forcePortable: self.portable, capturePath: self.pcap, archive: archive)
         try Self.emit(result, output: self.output, json: self.json, csv: self.csv)
     }
 
     /// Runs a sweep in the lab where it can be built (portable mode otherwise), with a live line on
     /// standard error, and stores it.
-    static func runAndStore(_ parameters: ComparisonParameters, forcePortable: Bool, archive: ComparisonArchive) async throws -> ComparisonReport {
-        let (runner, mode, note) = try LabOrPortable.choose(forcePortable: forcePortable)
+    static func runAndStore(_ parameters: ComparisonParameters, forcePortable: Bool, capturePath: String? = nil, archive: ComparisonArchive) async throws -> ComparisonReport {
+        let (runner, mode, note) = try LabOrPortable.choose(forcePortable: forcePortable, capturePath: capturePath)
         FileHandle.standardError.write(Data("compare: \(mode == .lab ? "lab" : "portable") mode — \(note)\n".utf8))
         let comparison = ComparisonRunner(parameters: parameters, runner: runner, mode: mode, modeNote: note)
         var (result, measurements) = try await comparison.run { line in
@@ -122,6 +128,7 @@ struct CompareCommand: AsyncParsableCommand {
         if given("--duration") { parameters.secondsPerPoint = self.duration }
         if given("--runs") { parameters.runs = self.runs }
         if given("--seed") { parameters.seed = self.seed }
+        if given("--nodelay") { parameters.noDelay = self.nodelay.isOn }
         guard !parameters.losses.isEmpty else { throw ValidationError("the sweep needs at least one loss level") }
         guard parameters.bots >= 2, parameters.bots <= 16 else { throw ValidationError("--bots must be between 2 and 16 (one room)") }
         guard parameters.runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -165,8 +172,8 @@ struct CompareCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         for run in runs {
             let highest = run.parameters.losses.max() ?? 0
-            let udp = run.point(loss: highest, transport: "udp")
-            let tcp = run.point(loss: highest, transport: "tcp")
+            let udp = run.point(loss: highest, transport: .udp)
+            let tcp = run.point(loss: highest, transport: .tcp)
             func ms(_ value: Double?) -> String { value.map { String(format: "%.0f ms", $0) } ?? "–" }
             let losses = run.parameters.losses.map { String(format: "%g", $0 * 100) }.joined(separator: ",")
             print(String(format: "%4lld  %@  %-8@  %-16@  %-15@  %4d  %7.0f  %4d  %@ / %@, %@ / %@",

@@ -25,6 +25,7 @@ struct LabCommand: AsyncParsableCommand {
               netcode lab run --network wifi --server 'exec netcode server --host 10.201.0.1' -- netcode bots --host 10.201.0.1
               netcode lab run --latency 50ms            (a shell on the client side)
               netcode lab bench --send-rate 100000 --latency 20ms
+              netcode lab run --loss 2% --pcap link.pcapng -- curl -s http://10.201.0.1:8000/   (then: tcpdump -r link.pcapng)
             """,
         subcommands: [Status.self, Check.self, Run.self, Bench.self],
         defaultSubcommand: Status.self
@@ -237,6 +238,12 @@ struct LabLinkOptions: ParsableArguments {
     @Option(help: "The TUN clone device.")
     var tunDevice: String = "/dev/net/tun"
 
+    @Option(help: "MTU of the link (576-1500 bytes): larger IP packets are fragmented by the sender.")
+    var mtu: Int = 1500
+
+    @Option(help: "Write every packet the link forwards, with its fate (delivered, lost, held), to this pcapng file (docs/SOCKETS.md).")
+    var pcap: String?
+
     func configuration() throws -> LabConfiguration {
         do {
             let link = try self.impairment.link() ?? .none
@@ -245,7 +252,9 @@ struct LabLinkOptions: ParsableArguments {
                 link: link,
                 seed: self.impairment.impairSeed,
                 tcpMinimumRetransmissionTimeout: rto,
-                tunDevicePath: self.tunDevice
+                mtu: self.mtu,
+                tunDevicePath: self.tunDevice,
+                capturePath: self.pcap
             )
         } catch let error as LinkProfileError {
             throw ValidationError(error.description)

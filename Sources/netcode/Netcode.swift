@@ -9,6 +9,6 @@ struct Netcode: AsyncParsableCommand {
             TCP carries login and the lobby; UDP carries inputs and world snapshots. The SQLite database \
             (default data/netcode.sqlite) keeps accounts, match results and comparison runs.
             """,
-        subcommands: [DemoCommand.self, ServerCommand.self, BotsCommand.self, CompareCommand.self, ResultsCommand.self, BenchCommand.self, LabCommand.self, SocketsCommand.self]
+        subcommands: [DemoCommand.self, ServerCommand.self, BotsCommand.self, CompareCommand.self, ResultsCommand.self, BenchCommand.self, LabCommand.self, SocketsCommand.self, DiscoverCommand.self, AdminCommand.self]
     )
 }

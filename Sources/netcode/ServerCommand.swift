@@ -38,6 +38,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Rooms one address may be in at once; creating another is refused (trusted addresses are exempt).")
     var maxRoomsPerAddress: Int = 4
 
+    @Option(help: "Failed logins one address may make within --failed-login-window; the next are refused for --login-block.")
+    var maxFailedLogins: Int = 5
+
+    @Option(help: "The window failed logins are counted over (e.g. 60s, 5m).")
+    var failedLoginWindow: DurationArgument = .init(.seconds(60))
+
+    @Option(help: "How long an address that failed too many logins is refused (e.g. 30s).")
+    var loginBlock: DurationArgument = .init(.seconds(30))
+
     @Option(help: "New accounts one address may create per hour (trusted addresses are exempt).")
     var maxRegistrationsPerHour: Int = 10
 
@@ -75,9 +84,19 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Network impairment (UDP, in process)") var impairment: ImpairmentOptions
 
+    @Option(help: "TCP_NODELAY on lobby connections: on sends each frame at once; off lets Nagle's algorithm hold small frames.")
+    var tcpNodelay: OnOff = .on
+
+    @Option(help: "The server's name, in the lobby's welcome and in LAN discovery answers.")
+    var name: String = "netcode"
+
+    @OptionGroup(title: "LAN discovery") var discovery: DiscoveryOptions
+
+    @OptionGroup(title: "Operating the server") var operations: OperationsOptions
+
     func run() async throws {
         let logger = self.logging.makeLogger(label: "netcode.server")
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: self.host,
             tcpPort: self.tcpPort,
             udpPort: self.udpPort,
@@ -89,6 +108,9 @@ struct ServerCommand: AsyncParsableCommand {
             framesPerSecond: self.maxFrameRate,
             frameBurst: self.maxFrameRate * 2,
             passwordIterations: self.passwordIterations,
+            loginFailuresAllowed: self.maxFailedLogins,
+            loginFailureWindow: self.failedLoginWindow.duration,
+            loginBlockDuration: self.loginBlock.duration,
             registrationsPerAddress: self.maxRegistrationsPerHour,
             registrationWindow: .seconds(3600),
             trustedAddresses: Self.parseTrustedAddresses(self.trustedAddresses),
@@ -101,13 +123,28 @@ struct ServerCommand: AsyncParsableCommand {
             impairment: try self.impairment.link(),
             impairmentSeed: self.impairment.impairSeed,
             realtimeShards: self.shards,
-            tickBudget: self.tickBudget
+            tickBudget: self.tickBudget,
+            adminSocketPath: self.operations.adminSocketPath(database: self.database.databasePath),
+            metricsPort: self.operations.metricsPort,
+            reconnectGrace: self.operations.reconnectGrace.duration,
+            drainTimeout: self.operations.drainTimeout.duration
         )
+        configuration.serverName = self.name
+        configuration.tcpNoDelay = self.tcpNodelay.isOn
+        configuration.discovery = self.discovery.settings(host: configuration.host)
         let database = try NetcodeDatabase.openFile(path: configuration.databasePath)
         let server = try GameServer(configuration: configuration, database: database, logger: logger)
+        do {
+            try await server.bind()
+        } catch let error as AdminSocketError {
+            logger.critical("\(error)")
+            if case .inUse = error { throw ExitCode(OperationsOptions.adminSocketInUseExitCode) }
+            throw ExitCode.failure
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)],
+                // A drain or `netcode admin shutdown` ends the server from inside: that is a clean exit.
+                services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -124,6 +161,8 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard self.maxConnectionsPerAddress >= 1 else { throw ValidationError("--max-connections-per-address must be at least 1") }
         guard self.maxRoomsPerAddress >= 1 else { throw ValidationError("--max-rooms-per-address must be at least 1") }
+        guard self.maxFailedLogins >= 1 else { throw ValidationError("--max-failed-logins must be at least 1") }
+        guard self.failedLoginWindow.duration > .zero else { throw ValidationError("--failed-login-window must be longer than 0") }
         guard self.maxRegistrationsPerHour >= 0 else { throw ValidationError("--max-registrations-per-hour must be 0 or more") }
         guard self.maxPendingHashes >= 1 else { throw ValidationError("--max-pending-hashes must be at least 1") }
         if let text = self.trustedAddresses, text != "none",
@@ -137,6 +176,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--udp-port \(self.udpPort) leaves no room for \(self.shards) shard ports")
         }
         guard (0.1...1).contains(self.tickBudget) else { throw ValidationError("--tick-budget must be between 0.1 and 1") }
+        try self.operations.validate()
         do { try self.match.settings.validate() } catch { throw ValidationError("\(error)") }
     }
 }
@@ -158,7 +198,7 @@ struct TransportArgument: ExpressibleByArgument, Sendable {
         self.transport = transport
     }
     var defaultValueDescription: String { "\(self.transport)" }
-    static var allValueStrings: [String] { ["udp", "tcp"] }
+    static var allValueStrings: [String] { UpdateTransport.allCases.map(\.name) }
 }
 
 /// How the server runs matches.

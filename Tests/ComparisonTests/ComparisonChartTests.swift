@@ -1,3 +1,4 @@
+import NetcodeTransport
 import Foundation
 import Testing
 
@@ -29,10 +30,10 @@ import Testing
 
     @Test func missingFiguresAreSkippedAndAnEmptySeriesDrawsNoLine() throws {
         var result = ReportFixture.result()
-        for index in result.points.indices where result.points[index].transport == "udp" {
+        for index in result.points.indices where result.points[index].transport == .udp {
             result.points[index].latencyP999Ms = Spread([])
         }
-        let middle = result.points.firstIndex { $0.transport == "tcp" && abs($0.loss - 0.02) < 1e-9 }!
+        let middle = result.points.firstIndex { $0.transport == .tcp && abs($0.loss - 0.02) < 1e-9 }!
         result.points[middle].latencyP50Ms = Spread([])
         let document = try #require(SVGDocument.parse(ComparisonChart.svg(result)))
         #expect(Set(document.series) == Self.allSeries.subtracting(["udp p99.9"]))

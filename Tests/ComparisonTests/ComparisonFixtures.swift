@@ -1,3 +1,4 @@
+import NetcodeTransport
 import Foundation
 
 @testable import Comparison
@@ -13,9 +14,9 @@ enum ReportFixture {
         return Spread(min: median * (1 - width), median: median, max: median * (1 + width / 2))
     }
 
-    static func point(loss: Double, transport: String, impaired: Bool = true, runs: Int) -> ComparisonPoint {
+    static func point(loss: Double, transport: UpdateTransport, impaired: Bool = true, runs: Int) -> ComparisonPoint {
         let l = loss * 100
-        let tcp = transport == "tcp"
+        let tcp = transport == .tcp
         let s = { (value: Double?) in spread(value, runs: runs) }
         return ComparisonPoint(
             loss: loss, transport: transport, impaired: impaired, runs: runs,
@@ -37,8 +38,8 @@ enum ReportFixture {
     ) -> Comparison.ComparisonReport {
         var points: [ComparisonPoint] = []
         for loss in losses {
-            points.append(point(loss: loss, transport: "udp", runs: runs))
-            points.append(point(loss: loss, transport: "tcp", impaired: tcpImpaired, runs: runs))
+            points.append(point(loss: loss, transport: .udp, runs: runs))
+            points.append(point(loss: loss, transport: .tcp, impaired: tcpImpaired, runs: runs))
         }
         let parameters = ComparisonParameters(
             losses: losses, latencyMs: 25, jitterMs: 3, extraImpairment: "burst=0.4", tickRate: 30, snapshotInterval: 2, bots: 6,
@@ -55,7 +56,7 @@ enum ReportFixture {
     /// Three runs per point, with one point's spread missing entirely.
     static func threeRuns() -> Comparison.ComparisonReport {
         var result = result(runs: 3)
-        let index = result.points.firstIndex { $0.transport == "udp" && abs($0.loss - 0.05) < 1e-9 }!
+        let index = result.points.firstIndex { $0.transport == .udp && abs($0.loss - 0.05) < 1e-9 }!
         result.points[index].stalenessP99Ms = Spread([])
         return result
     }

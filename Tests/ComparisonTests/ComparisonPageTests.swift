@@ -69,13 +69,13 @@ import Testing
         var result = ReportFixture.portable()
         result.modeNote = "<script>alert(1)</script> & co"
         result.parameters.extraImpairment = "\"><img src=x>"
-        result.points[0].transport = "<b>udp</b>"
+        result.modeNote += " <b>bold</b>"
         let page = ComparisonPage.html(result, svg: "<svg/>")
         #expect(!page.contains("<script"))
         #expect(!page.contains("<img"))
         #expect(!page.contains("<b>"))
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"))
-        #expect(page.contains("&lt;b&gt;udp&lt;/b&gt;"))
+        #expect(page.contains("&lt;b&gt;bold&lt;/b&gt;"))
     }
 
     @Test func usesNoExternalResources() {

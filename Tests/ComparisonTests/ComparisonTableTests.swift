@@ -1,3 +1,4 @@
+import NetcodeTransport
 import Foundation
 import Testing
 
@@ -21,7 +22,8 @@ import Testing
         #expect(rows.count == result.points.count)
         for row in rows {
             let loss = try #require(Double(row[0].dropLast())) / 100
-            let point = try #require(result.point(loss: loss, transport: row[1]))
+            let transport = try #require(UpdateTransport(name: row[1]))
+            let point = try #require(result.point(loss: loss, transport: transport))
             for (offset, column) in ReportFixture.tableColumns(point).enumerated() {
                 let printed = row[offset + 2]
                 #expect(ReportFixture.shows(printed, column.spread.median, percent: column.percent), "\(row[0]) \(row[1]) \(column.name): \(printed)")
@@ -101,8 +103,8 @@ import Testing
 
     @Test func findingsAreComputedFromTheFigures() throws {
         var result = ReportFixture.result()
-        let top = try #require(result.point(loss: 0.10, transport: "tcp"))
-        let udp = try #require(result.point(loss: 0.10, transport: "udp"))
+        let top = try #require(result.point(loss: 0.10, transport: .tcp))
+        let udp = try #require(result.point(loss: 0.10, transport: .udp))
         let ratio = try #require(top.latencyP99Ms.median) / (try #require(udp.latencyP99Ms.median))
         let before = ComparisonTable.render(result)
         #expect(before.contains("TCP's is \(String(format: "%.0f", ratio))× UDP's"))
@@ -119,8 +121,8 @@ import Testing
 
     @Test func findingsCompareStallsAtTheHighestLoss() throws {
         var result = ReportFixture.result()
-        let tcp = try #require(result.point(loss: 0.10, transport: "tcp"))
-        let udp = try #require(result.point(loss: 0.10, transport: "udp"))
+        let tcp = try #require(result.point(loss: 0.10, transport: .tcp))
+        let udp = try #require(result.point(loss: 0.10, transport: .udp))
         let longestTCP = try #require(tcp.longestStallMs.median), longestUDP = try #require(udp.longestStallMs.median)
         let text = ComparisonTable.render(result)
         #expect(text.contains("longest stall: TCP \(String(format: "%.0f", longestTCP)) ms, UDP \(String(format: "%.0f", longestUDP)) ms"))
@@ -135,11 +137,11 @@ import Testing
         // TCP p99 = 24 + 37 l against UDP's 23 + 0.3 l: twice from 1% up.
         #expect(ComparisonTable.render(ReportFixture.result()).contains("first reached twice UDP's at 1% loss"))
         var result = ReportFixture.result()
-        for index in result.points.indices where result.points[index].transport == "tcp" && result.points[index].loss < 0.04 {
+        for index in result.points.indices where result.points[index].transport == .tcp && result.points[index].loss < 0.04 {
             result.points[index].latencyP99Ms = Spread(min: 30, median: 30, max: 30)
         }
         #expect(ComparisonTable.render(result).contains("first reached twice UDP's at 5% loss"))
-        for index in result.points.indices where result.points[index].transport == "tcp" {
+        for index in result.points.indices where result.points[index].transport == .tcp {
             result.points[index].latencyP99Ms = Spread(min: 30, median: 30, max: 30)
         }
         #expect(ComparisonTable.render(result).contains("stayed under twice UDP's at every loss level"))
@@ -152,7 +154,7 @@ import Testing
 
     @Test func findingsSayWhenThereIsNothingToCompare() {
         var result = ReportFixture.result()
-        result.points.removeAll { $0.transport == "tcp" }
+        result.points.removeAll { $0.transport == .tcp }
         #expect(ComparisonTable.render(result).contains("nothing to compare"))
     }
 }

@@ -2,9 +2,12 @@
 """Independent netcode client built from docs/PROTOCOL.md alone.
 
 Logs two accounts in over the TCP lobby, has them play one match (UDP or
-TCP realtime transport), verifies and decodes every snapshot (full and
-delta), acknowledges them so the server delta-encodes, and prints one JSON
-summary when the lobby announces the end of the match.
+TCP realtime transport), checks the match roster against the accounts,
+verifies and decodes every snapshot (full and delta), acknowledges them so
+the server delta-encodes, and prints one JSON summary when the lobby
+announces the end of the match. With --drop-snapshots and --skip-inputs it
+loses known packets each way and computes the loss figures of section 2.1.4
+(its own, and the ones the server must report for it).
 
     python3 Tests/Interop/independent_client.py --port 7931 --transport udp
     python3 Tests/Interop/independent_client.py --self-check
@@ -72,20 +75,20 @@ TRANSPORT_NAMES = {TRANSPORT_UDP: "udp", TRANSPORT_TCP: "tcp"}
 
 # ------------------------------------------------------------- realtime ---
 
-MAGIC = b"NC"
-RT_VERSION = 1
+RT_VERSION = 2
 PT_INPUT = 1
 PT_SNAPSHOT = 2
 PT_DISCONNECT = 3
 PT_KEEPALIVE = 4
 PT_CHALLENGE = 5
 PT_RESPONSE = 6
-HEADER_SIZE = 16
-TAG_SIZE = 16
+HEADER_SIZE = 13
+TAG_SIZE = 8
 MIN_PACKET = HEADER_SIZE + TAG_SIZE
 MAX_PACKET = 1200
 REPLAY_WINDOW = 256
 ACK_BITS = 32
+ACK_WINDOW = ACK_BITS + 1        # the newest sequence and the 32 its ack bits reach
 SENT_MEMORY = 1024
 SNAPSHOT_RING = 64
 INPUT_REDUNDANCY = 5
@@ -247,6 +250,8 @@ def parse_server_message(payload):
             "tickRate": r.u16(), "snapshotInterval": r.u16(), "durationTicks": r.u32(),
             "arenaWidth": r.u16(), "arenaHeight": r.u16(),
         }
+        m["roster"] = [{"playerID": r.u8(), "accountID": r.u64(), "name": r.string()}
+                       for _ in range(r.u8())]
     elif t == S_MATCH_ENDED:
         m = {"matchID": r.u64()}
         m["standings"] = [{
@@ -288,8 +293,8 @@ def compute_tag(key, extended_sequence, header_and_payload):
 
 
 def seal(key, session_id, ptype, extended_sequence, ack, ack_bits, payload):
-    header = MAGIC + struct.pack(">BBIHHI", RT_VERSION, ptype, session_id,
-                                 extended_sequence & 0xFFFF, ack, ack_bits)
+    header = struct.pack(">BIHHI", (RT_VERSION << 4) | ptype, session_id,
+                         extended_sequence & 0xFFFF, ack, ack_bits)
     body = header + payload
     packet = body + compute_tag(key, extended_sequence, body)
     if len(packet) > MAX_PACKET:
@@ -307,7 +312,27 @@ def encode_input_payload(newest, inputs):
     return out
 
 
-def decode_snapshot(payload, ring):
+def restore_tick(wire, newest):
+    """Full tick from its low 16 bits, nearest to the newest tick decoded (2.3.2)."""
+    if newest is None:
+        return wire
+    cand = (newest & ~0xFFFF) | wire
+    if cand - newest > 32768:
+        cand -= 65536
+    elif newest - cand > 32768:
+        cand += 65536
+    return cand if cand >= 0 else cand + 65536
+
+
+def restore_input(wire, newest_sent):
+    """Full input sequence from its low 16 bits: the latest not after the newest sent (2.3.2)."""
+    if newest_sent is None:
+        return wire
+    back = ((newest_sent & 0xFFFF) - wire) % 65536
+    return newest_sent - back if back <= newest_sent else wire
+
+
+def decode_snapshot(payload, ring, newest_tick=None, newest_input_sent=None):
     """Decode a snapshot payload (2.3.2). Returns (header, state, kind).
 
     state = {"players": {id: [x, y, score, flags]}, "coins": {id: [x, y]}}.
@@ -315,12 +340,15 @@ def decode_snapshot(payload, ring):
     delta's baseline tick is not in `ring` (tick -> decoded state).
     """
     r = Reader(payload, "snapshot")
-    tick = r.u32()
+    tick = restore_tick(r.u16(), newest_tick)
     send_time = r.u32()
-    input_seq = r.u32()
-    offset = r.u8()
+    input_seq = restore_input(r.u16(), newest_input_sent)
+    base_byte = r.u8()
+    offset = base_byte & 0x3F
     header = {"tick": tick, "sendTime": send_time, "inputSequence": input_seq, "baselineOffset": offset}
     if offset == 0:
+        if base_byte != 0:
+            raise ProtocolError(f"full snapshot with section bits 0x{base_byte:02X}")
         players = {}
         last = -1
         for _ in range(r.u8()):
@@ -352,12 +380,17 @@ def decode_snapshot(payload, ring):
     changed_players = set()
     last = -1
     for _ in range(r.u8()):
-        pid, mask = r.u8(), r.u8()
-        if pid <= last:
-            raise ProtocolError("delta: changed player ids not increasing")
+        head = r.u8()
+        mask, gap = head & 0x0F, head >> 4
+        if gap == 15:
+            pid = r.u8()
+            if pid < last + 16:
+                raise ProtocolError(f"delta: explicit player id {pid} where a gap would do")
+        else:
+            pid = last + 1 + gap
+            if pid > 255:
+                raise ProtocolError("delta: changed player id past 255")
         last = pid
-        if mask & 0xF0:
-            raise ProtocolError(f"delta: player {pid} mask 0x{mask:02X} has reserved bits")
         if pid not in players:
             if mask != 0x0F:
                 raise ProtocolError(f"delta: new player {pid} with mask 0x{mask:02X} (must be 0x0F)")
@@ -386,7 +419,12 @@ def decode_snapshot(payload, ring):
             p[3] = r.u8()
         changed_players.add(pid)
     last = -1
-    for _ in range(r.u8()):
+    removed_count = 0
+    if base_byte & 0x40:
+        removed_count = r.u8()
+        if removed_count == 0:
+            raise ProtocolError("delta: announced removed-player list is empty")
+    for _ in range(removed_count):
         pid = r.u8()
         if pid <= last:
             raise ProtocolError("delta: removed player ids not increasing")
@@ -398,7 +436,8 @@ def decode_snapshot(payload, ring):
         del players[pid]
     changed_coins = set()
     last = -1
-    for _ in range(r.u8()):
+    has_coins = bool(base_byte & 0x80)
+    for _ in range(r.u8() if has_coins else 0):
         cid, x, y = r.u16(), r.u16(), r.u16()
         if cid <= last:
             raise ProtocolError("delta: changed coin ids not increasing")
@@ -406,7 +445,10 @@ def decode_snapshot(payload, ring):
         coins[cid] = [x, y]
         changed_coins.add(cid)
     last = -1
-    for _ in range(r.u8()):
+    removed_coins = r.u8() if has_coins else 0
+    if has_coins and removed_coins == 0 and not changed_coins:
+        raise ProtocolError("delta: announced coin lists are both empty")
+    for _ in range(removed_coins):
         cid = r.u16()
         if cid <= last:
             raise ProtocolError("delta: removed coin ids not increasing")
@@ -437,6 +479,10 @@ class RealtimeConnection:
         self.accepted = 0
         self.srtt = None
         self.rttvar = None
+        self.newest_ack = None          # newest own sequence the peer named in its ack field
+        self.in_window = set()          # peer sequences accepted while inside our ack window
+        self.acks_sent = set()          # peer sequences named by the acks of packets we sent
+        self.last_acks = set()
 
     # -- sending
     def ack_fields(self):
@@ -452,6 +498,10 @@ class RealtimeConnection:
         seq = self.next_sequence
         self.next_sequence += 1
         ack, bits = self.ack_fields()
+        self.last_acks = set()           # peer sequences this packet acks
+        if self.highest is not None:
+            self.last_acks.add(self.highest)
+            self.last_acks.update(self.highest - 1 - i for i in range(ACK_BITS) if bits & (1 << i))
         packet = seal(self.key, self.session_id, ptype, seq, ack, bits, payload)
         self.sent[seq] = time.monotonic() if now is None else now
         if len(self.sent) > SENT_MEMORY:
@@ -469,14 +519,12 @@ class RealtimeConnection:
             return self._drop("oversized")
         if len(data) < MIN_PACKET:
             return self._drop("truncated")
-        if data[0:2] != MAGIC:
-            return self._drop("badMagic")
-        if data[2] != RT_VERSION:
+        if data[0] >> 4 != RT_VERSION:
             return self._drop("badVersion")
-        ptype = data[3]
+        ptype = data[0] & 0x0F
         if ptype not in (1, 2, 3, 4, 5, 6):
             return self._drop("unknownType")
-        session_id, wire_seq, ack, ack_bits = struct.unpack(">IHHI", data[4:16])
+        session_id, wire_seq, ack, ack_bits = struct.unpack(">IHHI", data[1:HEADER_SIZE])
         if session_id != self.session_id:
             return self._drop("unknownSession")
         ext = reconstruct_sequence(self.highest, wire_seq)
@@ -501,6 +549,8 @@ class RealtimeConnection:
             self.highest = ext
             low = self.highest - REPLAY_WINDOW
             self.window = {s for s in self.window if s > low}
+        if ext + ACK_WINDOW > self.highest:
+            self.in_window.add(ext)
         self._process_acks(ack, ack_bits, time.monotonic() if now is None else now)
         return ptype, payload
 
@@ -520,6 +570,8 @@ class RealtimeConnection:
         own = self._own_sequence(ack)
         if own is None:
             return
+        if self.newest_ack is None or own > self.newest_ack:
+            self.newest_ack = own
         if own not in self.acked:
             self.acked.add(own)
             sample = now - self.sent[own]
@@ -536,6 +588,27 @@ class RealtimeConnection:
         if len(self.acked) > 4 * SENT_MEMORY:
             floor = self.next_sequence - SENT_MEMORY
             self.acked = {s for s in self.acked if s >= floor}
+
+
+    # -- loss figures (2.1.4): only packets that left the ack window count, in both parts
+    def loss_remote_to_local(self):
+        """(lost, settled): peer packets more than 32 behind the newest accepted, and those of them
+        not accepted while they could still be acked."""
+        limit = max(0, self.highest - ACK_BITS) if self.highest is not None else 0
+        delivered = sum(1 for s in self.in_window if s < limit)
+        return limit - delivered, limit
+
+    def loss_local_to_remote(self):
+        """(lost, settled): own packets more than 32 behind the newest the peer acked, and those
+        of them it never acked."""
+        limit = max(0, self.newest_ack - ACK_BITS) if self.newest_ack is not None else 0
+        delivered = sum(1 for s in self.acked if s < limit)
+        return limit - delivered, limit
+
+
+def ratio(lost_settled):
+    lost, settled = lost_settled
+    return None if settled == 0 else lost / settled
 
 
 # ---------------------------------------------------------- lobby peer ---
@@ -650,13 +723,23 @@ class Player:
         self.pongs = 0
         self.outstanding_pings = set()
         self.max_baseline_offset = 0
+        self.drop_every = 0          # drop every Nth arriving snapshot before it is opened (0: none)
+        self.skip_every = 0          # seal but never send every Nth input packet (0: none)
+        self.snapshot_arrivals = 0
+        self.snapshots_dropped = []  # extended sequences of the snapshots dropped on purpose
+        self.inputs_skipped = []     # own sequences sealed and never sent
+        self.acked_with_input = {}   # input sequence -> peer sequences acked by packets sent up to it
+        self.last_processed_input = 0
+        self.roster_ids = set()
 
     # -- realtime send
     def send_packet(self, packet):
+        """Sends the packet sealed last."""
         if self.start["transport"] == TRANSPORT_UDP:
             self.udp.sendto(packet, self.udp_addr)
         else:
             self.lobby.send(msg_realtime(packet))
+        self.rt.acks_sent.update(self.rt.last_acks)
 
     def steer(self, elapsed, phase):
         """Stick toward the nearest coin of the newest decoded snapshot (else circle)."""
@@ -679,7 +762,13 @@ class Player:
         self.inputs.append((self.input_seq, (mx, my, 0)))
         self.inputs = self.inputs[-INPUT_REDUNDANCY:]
         payload = encode_input_payload(self.input_seq, [v for _, v in self.inputs])
-        self.send_packet(self.rt.seal(PT_INPUT, payload))
+        sequence = self.rt.next_sequence
+        packet = self.rt.seal(PT_INPUT, payload)
+        if self.skip_every and self.input_seq % self.skip_every == 0:
+            self.inputs_skipped.append(sequence)   # lost on the way up, as far as the server can tell
+            return
+        self.send_packet(packet)
+        self.acked_with_input[self.input_seq] = frozenset(self.rt.acks_sent)
 
     def send_ping(self):
         self.ping_nonce += 1
@@ -689,6 +778,13 @@ class Player:
 
     # -- realtime receive
     def on_packet(self, data):
+        if self.drop_every and len(data) >= HEADER_SIZE + 4 and data[3] == PT_SNAPSHOT:
+            tick = struct.unpack(">I", data[HEADER_SIZE:HEADER_SIZE + 4])[0]
+            self.snapshot_arrivals += 1
+            if self.snapshot_arrivals % self.drop_every == 0 and tick < self.start["durationTicks"]:
+                wire = struct.unpack(">H", data[8:10])[0]
+                self.snapshots_dropped.append(reconstruct_sequence(self.rt.highest, wire))
+                return                   # lost on the way down: never opened, never acked
         before = self.rt.drops.get("badTag", 0)
         got = self.rt.receive(data)
         if self.rt.drops.get("badTag", 0) != before:
@@ -712,7 +808,7 @@ class Player:
 
     def on_snapshot(self, payload):
         try:
-            header, state, kind = decode_snapshot(payload, self.ring)
+            header, state, kind = decode_snapshot(payload, self.ring, self.final_tick, self.input_seq)
         except MissingBaseline:
             self.missing_baselines += 1
             self.decode_errors += 1
@@ -722,6 +818,11 @@ class Player:
             print(f"{self.label}: undecodable snapshot: {e}", file=sys.stderr)
             return
         tick = header["tick"]
+        unknown = set(state["players"]) - self.roster_ids
+        if unknown:
+            raise ProtocolError(f"{self.label}: snapshot tick {tick} names players {sorted(unknown)} "
+                                f"missing from the roster")
+        self.last_processed_input = max(self.last_processed_input, header["inputSequence"])
         if header["inputSequence"] > self.input_seq:
             raise ProtocolError(f"{self.label}: snapshot claims input {header['inputSequence']} "
                                 f"processed, newest sent is {self.input_seq}")
@@ -737,6 +838,35 @@ class Player:
             del self.ring[min(self.ring)]
         if self.final_tick is None or tick > self.final_tick:
             self.final_tick = tick
+
+    def loss_figures(self):
+        """The loss figures of 2.1.4 this client computes, and the ones the server must store for it."""
+        down = self.rt.loss_remote_to_local()
+        up = self.rt.loss_local_to_remote()
+        up_limit = up[1]
+        # The server settles our packets below its newest accepted (its last packets' ack) minus 32.
+        # Every packet we sent arrives in order on loopback and is accepted inside its window, so what
+        # it counts lost there are exactly the packets we never sent. (Our own figure may be higher: a
+        # server that stalls for more than 33 of our packets cannot ack them all.)
+        skipped_settled = sum(1 for s in self.inputs_skipped if s < up_limit)
+        # The server settles its packets below the newest one our packets acked minus 32; the newest
+        # of our packets it used carried input `last_processed_input`. It counts as delivered exactly
+        # what the acks of our packets up to that one named.
+        server_down = (0, 0) if self.last_processed_input == 0 else None   # none used: no ack seen
+        if self.last_processed_input in self.acked_with_input:
+            acked = self.acked_with_input[self.last_processed_input]
+            limit = max(0, max(acked) - ACK_BITS) if acked else 0
+            delivered = sum(1 for s in acked if s < limit)
+            server_down = (limit - delivered, limit)
+        dropped_settled = sum(1 for s in self.snapshots_dropped if s < down[1])
+        return {
+            "down": {"lost": down[0], "settled": down[1], "dropped_on_purpose": dropped_settled},
+            "up": {"lost": up[0], "settled": up[1], "skipped_on_purpose": skipped_settled,
+                   "skipped_acked": len(set(self.inputs_skipped) & self.rt.acked)},
+            "server_loss_up": ratio((skipped_settled, up_limit)),
+            "server_loss_down": None if server_down is None else ratio(server_down),
+            "server_loss_down_unknown": server_down is None,
+        }
 
     def own_position(self):
         if self.final_tick is None:
@@ -842,6 +972,19 @@ def run(args):
         raise ProtocolError("the two players got different match ids")
     if a.start["playerID"] == b.start["playerID"] or a.start["sessionID"] == b.start["sessionID"]:
         raise ProtocolError("the two players share a player id or a session id")
+    # 1.5: the roster names every player, in player id order; ids are 1, 2, ... in join order (a
+    # created the room, b joined it).
+    want_roster = [{"playerID": i + 1, "accountID": p.account_id, "name": p.name}
+                   for i, p in enumerate(players)]
+    for p in players:
+        roster = [dict(e, name=e["name"].lower()) for e in p.start["roster"]]
+        if roster != [dict(e, name=e["name"].lower()) for e in want_roster]:
+            raise ProtocolError(f"{p.label}: roster {p.start['roster']}, expected {want_roster}")
+        if p.start["playerID"] != players.index(p) + 1:
+            raise ProtocolError(f"{p.label}: player id {p.start['playerID']}, joined as number {players.index(p) + 1}")
+        p.roster_ids = {e["playerID"] for e in p.start["roster"]}
+        p.drop_every = args.drop_snapshots
+        p.skip_every = args.skip_inputs
     for p in players:
         if p.start["transport"] != transport:
             raise ProtocolError(f"{p.label}: match transport {p.start['transport']}, room asked {transport}")
@@ -869,6 +1012,11 @@ def run(args):
     ranks = [s["rank"] for s in standings_a]
     if ranks != sorted(ranks):
         raise ProtocolError("standings not best rank first")
+    names = {e["playerID"]: e["name"] for e in a.start["roster"]}
+    for s in standings_a:      # the roster named the same players the standings do
+        if names.get(s["playerID"]) != s["name"]:
+            raise ProtocolError(f"standings name player {s['playerID']} {s['name']}, the roster "
+                                f"{names.get(s['playerID'])}")
     for s in standings_a:      # standard competition ranking by score
         want = 1 + sum(1 for o in standings_a if o["score"] > s["score"])
         if s["rank"] != want:
@@ -892,6 +1040,8 @@ def run(args):
                        "connected": s["connected"]} for s in standings_a],
         "own_positions_last": [p.own_position() for p in players],
         "challenges": [p.challenges for p in players],
+        "roster": [{"playerID": e["playerID"], "name": e["name"]} for e in a.start["roster"]],
+        "loss": {p.name: p.loss_figures() for p in players},
     }
     for p in players:
         log(args, f"{p.label}: transport={args.transport} drops={p.rt.drops} accepted={p.rt.accepted} "
@@ -912,6 +1062,19 @@ def run(args):
             problems.append("a udp player was never challenged before its snapshots")
         if args.transport == "tcp" and any(result["challenges"]):
             problems.append("a tcp player was challenged (paths exist only over udp)")
+        for name, loss in result["loss"].items():
+            # The server never acks a packet it never got, and every one we never sent counts lost.
+            if loss["up"]["skipped_acked"]:
+                problems.append(f"{name}: the server acked {loss['up']['skipped_acked']} packets never sent")
+            if loss["up"]["lost"] < loss["up"]["skipped_on_purpose"]:
+                problems.append(f"{name}: {loss['up']['lost']} of our packets unacked, fewer than the "
+                                f"{loss['up']['skipped_on_purpose']} never sent")
+            # Every snapshot dropped on purpose is lost; more only before the path was validated.
+            if loss["down"]["lost"] < loss["down"]["dropped_on_purpose"]:
+                problems.append(f"{name}: {loss['down']['lost']} snapshots lost, fewer than the "
+                                f"{loss['down']['dropped_on_purpose']} dropped on purpose")
+            if loss["server_loss_down_unknown"]:
+                problems.append(f"{name}: the last snapshot's input was not one this client sent")
         if problems:
             print(json.dumps(result))
             raise ProtocolError("strict: " + "; ".join(problems))
@@ -987,11 +1150,11 @@ def self_check():
     check("ack fields", conn.ack_fields(), (3, 6))
     payload = encode_input_payload(42, [(0, 0, 0), (127, 0, 1), (-127, -127, 3)])
     packet = conn.seal(PT_INPUT, payload, now=0.0)
-    want = ("4e43" "01" "01" "01020304" "0005" "0003" "00000006"
+    want = ("21" "01020304" "0005" "0003" "00000006"
             "0000002a" "03" "000000" "7f0001" "818103"
-            "bdadb2b9bd08dfc40f14cc542ae528c4")
+            "8ba55c19977deb3f")
     check("sealed input packet", packet.hex(), want)
-    check("sealed input length", len(packet), 46)
+    check("sealed input length", len(packet), 35)
     # the receiving side (server view, highest accepted from the client: 4) accepts it
     server_rx = RealtimeConnection(0x01020304, key)
     server_rx.highest = 4
@@ -1018,16 +1181,16 @@ def self_check():
     check("recon no negative", reconstruct_sequence(10, 65000), 65000)
 
     # 2.3.2.3 snapshot examples
-    full = bytes.fromhex("00000100aabbccdd0000000900" "02"
+    full = bytes.fromhex("0100aabbccdd000900" "02"
                          "01ffff0000000000" "0210002000000701" "01" "010203040506")
     header, state, kind = decode_snapshot(full, {})
     check("full header", header, {"tick": 256, "sendTime": 0xAABBCCDD, "inputSequence": 9, "baselineOffset": 0})
     check("full kind", kind, "full")
     check("full state", state, {"players": {1: [65535, 0, 0, 0], 2: [0x1000, 0x2000, 7, 1]},
                                 "coins": {0x0102: [0x0304, 0x0506]}})
-    delta = bytes.fromhex("00000102000000010000000202" "03"
-                          "01010105" "02067ff8000008" "090f00010002000301"
-                          "00" "00" "010102")
+    delta = bytes.fromhex("0102000000010002" "82" "03"
+                          "110105" "067ff8000008" "6f00010002000301"
+                          "00" "010102")
     header, dstate, kind = decode_snapshot(delta, {256: state})
     check("delta header", header, {"tick": 258, "sendTime": 1, "inputSequence": 2, "baselineOffset": 2})
     check("delta kind", kind, "delta")
@@ -1043,13 +1206,36 @@ def self_check():
         failures.append("trailing byte accepted")
     except ProtocolError:
         pass
+    # 2.3.2: the tick and the input restored across the 16-bit wrap
+    check("tick across wrap", restore_tick(2, 0x1FFFE), 0x20002)
+    check("reordered tick before wrap", restore_tick(0xFFFE, 0x20001), 0x1FFFE)
+    check("input across wrap", restore_input(0xFFFF, 0x10003), 0xFFFF)
+    check("input never after the newest sent", restore_input(4, 0x10003), 4)
+
+    # 2.1.4 loss figures: 200 packets one way, each answered at once; 3, 10-12, 50, 120, 190 and 195
+    # lost, 40 delivered after 80 (past its ack window), 100 after 110 (inside it). Below 199 - 32:
+    # 7 lost of 167 settled, the same on both ends; 190 and 195 are still in the window.
+    sender, receiver = RealtimeConnection(7, key), RealtimeConnection(7, key)
+    held = {}
+    for seq in range(200):
+        packet = sender.seal(PT_KEEPALIVE, b"", now=float(seq))
+        if seq in (3, 10, 11, 12, 50, 120, 190, 195):
+            continue
+        if seq in (40, 100):
+            held[seq] = packet
+            continue
+        for late in [packet] + [held.pop(k) for k in [k for k in held if (k, seq) in ((40, 80), (100, 110))]]:
+            receiver.receive(late, now=float(seq))
+            sender.receive(receiver.seal(PT_KEEPALIVE, b"", now=float(seq)), now=float(seq))
+    check("loss remote to local", receiver.loss_remote_to_local(), (7, 167))
+    check("loss local to remote", sender.loss_local_to_remote(), (7, 167))
 
     if failures:
         for f in failures:
             print("self-check FAILED: " + f, file=sys.stderr)
         return 1
     print("self-check ok: hello bytes, sealed input packet and tag, sequence reconstruction, "
-          "full and delta snapshot examples", file=sys.stderr)
+          "full and delta snapshot examples, loss figures", file=sys.stderr)
     return 0
 
 
@@ -1065,6 +1251,10 @@ def main(argv=None):
     ap.add_argument("--ping-interval", type=float, default=5.0)
     ap.add_argument("--strict", action="store_true",
                     help="also exit 1 on tag failures, decode errors or when no delta was decoded")
+    ap.add_argument("--drop-snapshots", type=int, default=0, metavar="N",
+                    help="drop every Nth snapshot that arrives, before opening it (0: none)")
+    ap.add_argument("--skip-inputs", type=int, default=0, metavar="N",
+                    help="seal but never send every Nth input packet (0: none)")
     ap.add_argument("--verbose", action="store_true", help="progress and statistics on stderr")
     ap.add_argument("--self-check", action="store_true", help="check the document's worked examples and exit")
     args = ap.parse_args(argv)

@@ -1,10 +1,11 @@
+import NetcodeTransport
 import Foundation
 import Testing
 @testable import NetcodeStore
 
 @Suite("Comparison runs")
 struct ComparisonRunTests {
-    static func point(loss: Double, transport: TransportKind, runIndex: Int, delivered: Bool = true) -> ComparisonPoint {
+    static func point(loss: Double, transport: UpdateTransport, runIndex: Int, delivered: Bool = true) -> ComparisonPoint {
         ComparisonPoint(
             loss: loss,
             transport: transport,

@@ -1,3 +1,4 @@
+import NetcodeTransport
 import Foundation
 @testable import NetcodeStore
 

@@ -30,7 +30,8 @@ extension ClientMessage {
             } else if let chosen = UpdateTransport(rawValue: rawTransport) {
                 transport = chosen
             } else {
-                throw LobbyDecodingError.invalidValue(field: "transport")
+                try buffer.expectFullyRead()
+                throw LobbyDecodingError.outOfRange(field: "transport", value: UInt64(rawTransport))
             }
             self = .createRoom(name: name, maxPlayers: maxPlayers, transport: transport)
         case .joinRoom:
@@ -40,7 +41,12 @@ extension ClientMessage {
         case .chat:
             self = .chat(text: try buffer.readLobbyString("text"))
         case .setReady:
-            self = .setReady(try buffer.readLobbyBool("ready"))
+            let raw: UInt8 = try buffer.readLobbyInteger("ready")
+            guard raw <= 1 else {
+                try buffer.expectFullyRead()
+                throw LobbyDecodingError.outOfRange(field: "ready", value: UInt64(raw))
+            }
+            self = .setReady(raw == 1)
         case .ping:
             self = .ping(nonce: try buffer.readLobbyInteger("nonce"))
         case .clientRealtime:

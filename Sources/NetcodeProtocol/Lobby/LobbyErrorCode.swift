@@ -28,4 +28,6 @@ public enum LobbyErrorCode: UInt16, Sendable, Hashable, CaseIterable {
     /// Every realtime shard is over its tick budget: the room's match waits and starts when capacity
     /// frees up. The connection stays open.
     case serverBusy = 25
+    /// An operator removed the player (`netcode admin kick`); the connection is closed after it.
+    case kicked = 26
 }

@@ -1,26 +1,9 @@
 import NIOCore
+@_exported import NetcodeTransport
 
 /// The lobby protocol version carried in `hello` and `welcome`. A mismatch is refused with
 /// `LobbyErrorCode.unsupportedVersion`.
 public let lobbyProtocolVersion: UInt16 = 1
-
-/// How a match carries its realtime traffic (inputs up, snapshots down).
-public enum UpdateTransport: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// Datagrams on the server's UDP port.
-    case udp = 1
-    /// The same packets, carried in `realtime` frames on the lobby's TCP connection.
-    case tcp = 2
-
-    public var description: String { self == .udp ? "udp" : "tcp" }
-
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "udp": self = .udp
-        case "tcp": self = .tcp
-        default: return nil
-        }
-    }
-}
 
 /// Summary of one room, as listed by `roomList`.
 public struct RoomSummary: Sendable, Hashable {
@@ -73,11 +56,14 @@ public struct MatchStart: Sendable, Hashable {
     /// Arena size in meters, needed to dequantize positions.
     public var arenaWidth: UInt16
     public var arenaHeight: UInt16
+    /// Every player of the match, this one included, in player id order: snapshots name players by id
+    /// only, so this is how a client shows who is who during the match.
+    public var roster: [MatchRosterEntry]
 
     public init(
         matchID: UInt64, sessionID: UInt32, sessionKey: [UInt8], udpPort: UInt16, transport: UpdateTransport,
         playerID: UInt8, tickRate: UInt16, snapshotInterval: UInt16, durationTicks: UInt32,
-        arenaWidth: UInt16, arenaHeight: UInt16
+        arenaWidth: UInt16, arenaHeight: UInt16, roster: [MatchRosterEntry] = []
     ) {
         self.matchID = matchID
         self.sessionID = sessionID
@@ -90,6 +76,25 @@ public struct MatchStart: Sendable, Hashable {
         self.durationTicks = durationTicks
         self.arenaWidth = arenaWidth
         self.arenaHeight = arenaHeight
+        self.roster = roster
+    }
+
+    /// The roster entry of the player with `playerID`, if the match has one.
+    public func player(_ playerID: UInt8) -> MatchRosterEntry? {
+        self.roster.first { $0.playerID == playerID }
+    }
+}
+
+/// One player of a match, as `matchStarting` lists them: who is behind a player id in the snapshots.
+public struct MatchRosterEntry: Sendable, Hashable {
+    public var playerID: UInt8
+    public var accountID: UInt64
+    public var name: String
+
+    public init(playerID: UInt8, accountID: UInt64, name: String) {
+        self.playerID = playerID
+        self.accountID = accountID
+        self.name = name
     }
 }
 
@@ -144,6 +149,9 @@ public enum ServerMessage: Sendable, Hashable {
     case matchEnded(matchID: UInt64, standings: [MatchStanding])
     case error(code: LobbyErrorCode, message: String)
     case goingAway(reason: String)
+    /// The server is draining before a restart: no new logins or matches; running matches finish, then
+    /// the server goes away. `secondsLeft` is the most the drain waits for them.
+    case draining(reason: String, secondsLeft: UInt32)
     case pong(nonce: UInt64)
     case leftRoom
     case loggedOut
@@ -156,5 +164,5 @@ public enum LobbyMessageType: UInt8, Sendable {
     case joinRoom = 0x07, leaveRoom = 0x08, chat = 0x09, setReady = 0x0A, ping = 0x0B, clientRealtime = 0x0C
     case welcome = 0x81, loggedIn = 0x82, roomList = 0x83, roomState = 0x84, chatMessage = 0x85
     case matchStarting = 0x86, matchEnded = 0x87, error = 0x88, goingAway = 0x89, pong = 0x8A
-    case leftRoom = 0x8B, loggedOut = 0x8C, serverRealtime = 0x8D
+    case leftRoom = 0x8B, loggedOut = 0x8C, serverRealtime = 0x8D, draining = 0x8E
 }

@@ -6,6 +6,10 @@ public enum LobbyDecodingError: Error, Equatable, CustomStringConvertible {
     case truncated(field: String)
     case invalidValue(field: String)
     case trailingBytes(count: Int)
+    /// A whole, well-framed message whose enumerated field (a bool, a transport) holds a value the field
+    /// does not define. The message is refused, not the connection: the server answers
+    /// `invalidArgument` and reads on (PROTOCOL.md 1.2).
+    case outOfRange(field: String, value: UInt64)
 
     public var description: String {
         switch self {
@@ -13,6 +17,7 @@ public enum LobbyDecodingError: Error, Equatable, CustomStringConvertible {
         case .truncated(let field): return "message ends before field '\(field)'"
         case .invalidValue(let field): return "invalid value in field '\(field)'"
         case .trailingBytes(let count): return "\(count) unexpected bytes after the message"
+        case .outOfRange(let field, let value): return "\(value) is not a value of field '\(field)'"
         }
     }
 }

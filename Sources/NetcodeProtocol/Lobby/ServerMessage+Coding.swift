@@ -50,7 +50,7 @@ extension ServerMessage {
             let matchID: UInt64 = try buffer.readLobbyInteger("matchID")
             let sessionID: UInt32 = try buffer.readLobbyInteger("sessionID")
             guard let key = buffer.readBytes(length: 32) else { throw LobbyDecodingError.truncated(field: "sessionKey") }
-            self = .matchStarting(MatchStart(
+            var start = MatchStart(
                 matchID: matchID,
                 sessionID: sessionID,
                 sessionKey: key,
@@ -62,7 +62,16 @@ extension ServerMessage {
                 durationTicks: try buffer.readLobbyInteger("durationTicks"),
                 arenaWidth: try buffer.readLobbyInteger("arenaWidth"),
                 arenaHeight: try buffer.readLobbyInteger("arenaHeight")
-            ))
+            )
+            let count: UInt8 = try buffer.readLobbyInteger("rosterCount")
+            for _ in 0..<count {
+                start.roster.append(MatchRosterEntry(
+                    playerID: try buffer.readLobbyInteger("playerID"),
+                    accountID: try buffer.readLobbyInteger("accountID"),
+                    name: try buffer.readLobbyString("name")
+                ))
+            }
+            self = .matchStarting(start)
         case .matchEnded:
             let matchID: UInt64 = try buffer.readLobbyInteger("matchID")
             let count: UInt8 = try buffer.readLobbyInteger("count")
@@ -84,6 +93,8 @@ extension ServerMessage {
             self = .error(code: code, message: try buffer.readLobbyString("message"))
         case .goingAway:
             self = .goingAway(reason: try buffer.readLobbyString("reason"))
+        case .draining:
+            self = .draining(reason: try buffer.readLobbyString("reason"), secondsLeft: try buffer.readLobbyInteger("secondsLeft"))
         case .pong:
             self = .pong(nonce: try buffer.readLobbyInteger("nonce"))
         case .leftRoom:
@@ -146,6 +157,13 @@ extension ServerMessage {
             buffer.writeInteger(start.durationTicks)
             buffer.writeInteger(start.arenaWidth)
             buffer.writeInteger(start.arenaHeight)
+            let roster = start.roster.prefix(Int(UInt8.max))
+            buffer.writeInteger(UInt8(roster.count))
+            for entry in roster {
+                buffer.writeInteger(entry.playerID)
+                buffer.writeInteger(entry.accountID)
+                buffer.writeLobbyString(entry.name)
+            }
         case .matchEnded(let matchID, let standings):
             buffer.writeInteger(LobbyMessageType.matchEnded.rawValue)
             buffer.writeInteger(matchID)
@@ -166,6 +184,10 @@ extension ServerMessage {
         case .goingAway(let reason):
             buffer.writeInteger(LobbyMessageType.goingAway.rawValue)
             buffer.writeLobbyString(reason)
+        case .draining(let reason, let secondsLeft):
+            buffer.writeInteger(LobbyMessageType.draining.rawValue)
+            buffer.writeLobbyString(reason)
+            buffer.writeInteger(secondsLeft)
         case .pong(let nonce):
             buffer.writeInteger(LobbyMessageType.pong.rawValue)
             buffer.writeInteger(nonce)

@@ -14,10 +14,17 @@ public struct ConnectionStats: Sendable, Hashable {
     public internal(set) var outOfOrder: UInt64 = 0
     /// Our packets the peer has acked.
     public internal(set) var packetsAcked: UInt64 = 0
-    /// Our packets never acked by the time they left the peer's 32-packet ack window.
+    /// Our packets never acked by the time they left the peer's ack window (more than 32 behind the
+    /// newest of ours it acked).
     public internal(set) var packetsLostLocalToRemote: UInt64 = 0
-    /// Our packets acked among those that have left the ack window (the denominator of the loss ratio).
+    /// Our packets acked among those that have left the ack window. Lost plus delivered is the
+    /// denominator of the loss ratio: packets still inside the window are in neither.
     public internal(set) var packetsDeliveredLocalToRemote: UInt64 = 0
+    /// Peer packets that left our ack window (more than 32 behind the newest we accepted) without having
+    /// been accepted while inside it: the peer can never see them acked, and counts them lost too.
+    public internal(set) var packetsLostRemoteToLocal: UInt64 = 0
+    /// Peer packets accepted while inside our ack window, among those that have left it.
+    public internal(set) var packetsDeliveredRemoteToLocal: UInt64 = 0
     /// One more than the highest extended sequence accepted from the peer: how many packets it has sent
     /// as far as we can tell (its sequences start at 0).
     public internal(set) var remotePacketsExpected: UInt64 = 0
@@ -32,18 +39,16 @@ public struct ConnectionStats: Sendable, Hashable {
     /// Authentic copies of packets already accepted (network duplicates or replays).
     public var duplicates: UInt64 { drops[.replayed] }
 
-    /// Peer packets missing from the sequence range seen so far. It includes packets still in flight
-    /// or reordered behind newer ones, and those that arrived too late for the replay window.
-    public var packetsLostRemoteToLocal: UInt64 {
-        remotePacketsExpected >= packetsReceived ? remotePacketsExpected - packetsReceived : 0
-    }
-
-    /// Fraction of the peer's packets that did not arrive, or `nil` before any did.
+    /// Fraction of the peer's packets that did not arrive while they could still be acked, over those
+    /// that left our ack window; `nil` until one has. The same rule as ``lossLocalToRemote`` applied to
+    /// the other direction, so the peer's local-to-remote figure for these packets is the same number.
     public var lossRemoteToLocal: Double? {
-        remotePacketsExpected == 0 ? nil : Double(packetsLostRemoteToLocal) / Double(remotePacketsExpected)
+        let settled = packetsLostRemoteToLocal + packetsDeliveredRemoteToLocal
+        return settled == 0 ? nil : Double(packetsLostRemoteToLocal) / Double(settled)
     }
 
-    /// Fraction of our packets the peer never acked, over those that left its ack window; `nil` until one has.
+    /// Fraction of our packets the peer never acked, over those that left its ack window; `nil` until one
+    /// has. Packets still inside the window count in neither part.
     public var lossLocalToRemote: Double? {
         let settled = packetsLostLocalToRemote + packetsDeliveredLocalToRemote
         return settled == 0 ? nil : Double(packetsLostLocalToRemote) / Double(settled)

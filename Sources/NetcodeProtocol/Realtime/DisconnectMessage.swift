@@ -45,3 +45,18 @@ public struct DisconnectMessage: Sendable, Hashable {
         return DisconnectMessage(reason: Reason(rawValue: raw))
     }
 }
+
+extension DisconnectMessage.Reason {
+    /// The reason's name as PROTOCOL.md spells it, for logs.
+    public var name: String {
+        switch self.rawValue {
+        case 0: "unspecified"
+        case 1: "clientQuit"
+        case 2: "matchEnded"
+        case 3: "serverShutdown"
+        case 4: "timedOut"
+        case 5: "kicked"
+        default: "reason \(self.rawValue)"
+        }
+    }
+}

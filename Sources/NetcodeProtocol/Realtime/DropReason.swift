@@ -1,12 +1,11 @@
 /// Why an incoming datagram was dropped. Every drop is counted (``DropCounters``); none is answered.
 public enum DropReason: String, Error, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// Shorter than a header plus a tag (32 bytes).
+    /// Shorter than a header plus a tag (21 bytes).
     case truncated
     /// Longer than ``RealtimePacket/maxPacketSize`` (1200 bytes).
     case oversized
-    /// The first two bytes are not `0x4E 0x43` ("NC"): not a packet of this protocol.
-    case badMagic
-    /// A protocol version this build does not speak.
+    /// A protocol version this build does not speak (the high nibble of the first byte): another
+    /// version's packet, or not a packet of this protocol at all.
     case badVersion
     /// The type byte is not one of ``PacketType``.
     case unknownType

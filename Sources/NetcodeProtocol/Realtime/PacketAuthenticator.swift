@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import NIOCore
 
-/// Computes and checks packet tags: the first 16 bytes of
+/// Computes and checks packet tags: the first 8 bytes of
 /// HMAC-SHA256(key, extended sequence as 8 big-endian bytes || header || payload).
 ///
 /// Mixing in the extended sequence, which never repeats, is what makes a packet replayed after the
@@ -32,7 +32,7 @@ struct PacketAuthenticator: Sendable {
     }
 
     /// The tag over `authenticated` (the header and payload bytes) for `extendedSequence`: the full
-    /// HMAC-SHA256, of which the first 16 bytes go on the wire.
+    /// HMAC-SHA256, of which the first 8 bytes go on the wire.
     func tag(extendedSequence: UInt64, authenticated: ByteBufferView) -> SHA256Digest {
         var inner = self.keyed.inner
         withUnsafeBytes(of: extendedSequence.bigEndian) { inner.update(bufferPointer: $0) }

@@ -1,11 +1,9 @@
 import NIOCore
 
-/// The 16 bytes that start every realtime packet. See ``RealtimePacket`` for the layout.
+/// The 13 bytes that start every realtime packet. See ``RealtimePacket`` for the layout.
 public struct PacketHeader: Sendable, Hashable {
-    /// "NC" in ASCII.
-    public static let magic: UInt16 = 0x4E43
-    /// The only protocol version this build speaks.
-    public static let version: UInt8 = 1
+    /// The only protocol version this build speaks: the high nibble of the first byte.
+    public static let version: UInt8 = 2
 
     public var type: PacketType
     public var sessionID: UInt32
@@ -24,11 +22,9 @@ public struct PacketHeader: Sendable, Hashable {
         self.ackBits = ackBits
     }
 
-    /// Appends the 16 header bytes.
+    /// Appends the 13 header bytes.
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(Self.magic)
-        buffer.writeInteger(Self.version)
-        buffer.writeInteger(type.rawValue)
+        buffer.writeInteger(Self.version << 4 | type.rawValue)
         buffer.writeInteger(sessionID)
         buffer.writeInteger(sequence)
         buffer.writeInteger(ack)
@@ -38,30 +34,27 @@ public struct PacketHeader: Sendable, Hashable {
     /// Checks a whole datagram's size and reads its header, without authenticating it.
     ///
     /// - Returns: the header, or why the datagram must be dropped (`oversized`, `truncated`,
-    ///   `badMagic`, `badVersion`, `unknownType`). Never traps.
+    ///   `badVersion`, `unknownType`). Never traps.
     public static func parse(_ datagram: ByteBuffer) -> Result<PacketHeader, DropReason> {
         let count = datagram.readableBytes
         if count > RealtimePacket.maxPacketSize { return .failure(.oversized) }
         if count < RealtimePacket.minPacketSize { return .failure(.truncated) }
         let start = datagram.readerIndex
         guard
-            let magic = datagram.getInteger(at: start, as: UInt16.self),
-            let version = datagram.getInteger(at: start + 2, as: UInt8.self),
-            let typeByte = datagram.getInteger(at: start + 3, as: UInt8.self),
-            let sessionID = datagram.getInteger(at: start + 4, as: UInt32.self),
-            let sequence = datagram.getInteger(at: start + 8, as: UInt16.self),
-            let ack = datagram.getInteger(at: start + 10, as: UInt16.self),
-            let ackBits = datagram.getInteger(at: start + 12, as: UInt32.self)
+            let prefix = datagram.getInteger(at: start, as: UInt8.self),
+            let sessionID = datagram.getInteger(at: start + 1, as: UInt32.self),
+            let sequence = datagram.getInteger(at: start + 5, as: UInt16.self),
+            let ack = datagram.getInteger(at: start + 7, as: UInt16.self),
+            let ackBits = datagram.getInteger(at: start + 9, as: UInt32.self)
         else { return .failure(.truncated) }
-        guard magic == Self.magic else { return .failure(.badMagic) }
-        guard version == Self.version else { return .failure(.badVersion) }
-        guard let type = PacketType(rawValue: typeByte) else { return .failure(.unknownType) }
+        guard prefix >> 4 == Self.version else { return .failure(.badVersion) }
+        guard let type = PacketType(rawValue: prefix & 0x0F) else { return .failure(.unknownType) }
         return .success(
             PacketHeader(type: type, sessionID: sessionID, sequence: sequence, ack: ack, ackBits: ackBits)
         )
     }
 
-    /// The session id of a datagram whose size, magic, version and type are plausible, so a server can
+    /// The session id of a datagram whose size, version and type are plausible, so a server can
     /// route it to its session before authenticating it; `nil` otherwise. Authentication still decides.
     public static func peekSessionID(_ datagram: ByteBuffer) -> UInt32? {
         try? parse(datagram).get().sessionID

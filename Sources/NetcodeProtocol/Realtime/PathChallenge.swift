@@ -5,7 +5,7 @@ import NIOCore
 /// A server streams snapshots only to an address the client has proven it receives at: before the
 /// first snapshot, and again whenever authentic packets start coming from elsewhere (NAT rebinding, or
 /// a spoofed source), the server sends a challenge there and waits for the token to come back from that
-/// address. A challenge (40 bytes) is only ever sent in answer to a packet at least as large, so no
+/// address. A challenge (29 bytes) is only ever sent in answer to a packet at least as large, so no
 /// address can be made to receive more than was sent in its name.
 public struct PathChallenge: Sendable, Hashable {
     public static let size = 8

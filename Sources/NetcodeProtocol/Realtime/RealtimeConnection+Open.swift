@@ -3,7 +3,7 @@ import NIOCore
 extension RealtimeConnection {
     /// Checks, authenticates and accepts one datagram.
     ///
-    /// In order: size, magic, version and type (``PacketHeader/parse(_:)``); session id; the tag, over
+    /// In order: size, version and type (``PacketHeader/parse(_:)``); session id; the tag, over
     /// the extended sequence reconstructed from the wire value; the replay window; the payload length
     /// of keepalive (0) and disconnect (1) packets. Only a packet passing all of these changes state:
     /// the replay window, acks of our packets, RTT and the counters. Never traps on any input.
@@ -47,6 +47,7 @@ extension RealtimeConnection {
             length: payloadLength
         ) ?? ByteBuffer()
 
+        if isNewest { settleReceived(below: sequence >= 32 ? sequence - 32 : 0) }
         received.accept(sequence)
         if !isNewest { stats.outOfOrder += 1 }
         stats.packetsReceived += 1
@@ -65,6 +66,28 @@ extension RealtimeConnection {
         let before = received.highest
         let result = open(datagram, now: now)
         return (result, received.highest != before)
+    }
+
+    /// Settles the peer's sequences below `limit`, which are leaving our ack window (the newest accepted
+    /// and the 32 before it): one accepted while in the window was delivered, any other is lost, since
+    /// our acks can no longer name it. Call before accepting the new highest, while the replay window
+    /// still covers them; at most 33 are looked up, the rest (above the old highest) were never received.
+    private mutating func settleReceived(below limit: UInt64) {
+        var next = remoteSettledBelow
+        guard next < limit else { return }
+        if let highest = received.highest {
+            let known = Swift.min(limit, highest + 1)
+            while next < known {
+                if received.contains(age: highest - next) {
+                    stats.packetsDeliveredRemoteToLocal += 1
+                } else {
+                    stats.packetsLostRemoteToLocal += 1
+                }
+                next += 1
+            }
+        }
+        if next < limit { stats.packetsLostRemoteToLocal += limit - next }
+        remoteSettledBelow = limit
     }
 
     private mutating func drop(_ reason: DropReason) -> OpenResult {

@@ -29,6 +29,8 @@ public struct RealtimeConnection: Sendable {
     var knownAckedMask: UInt64 = 0
     /// Our sequences below this one have been settled as delivered or lost.
     var settledBelow: UInt64 = 0
+    /// The peer's sequences below this one have been settled as delivered or lost.
+    var remoteSettledBelow: UInt64 = 0
 
     /// - Parameters:
     ///   - sessionID: the id the lobby assigned; written in every packet and required in every one received.
@@ -52,7 +54,7 @@ public struct RealtimeConnection: Sendable {
     /// Builds the next packet: assigns its sequence, the ack and ack bits of what we have received,
     /// appends the tag, and remembers the send time for RTT.
     ///
-    /// - Precondition: `payload.readableBytes <= RealtimePacket.maxPayloadSize` (1168).
+    /// - Precondition: `payload.readableBytes <= RealtimePacket.maxPayloadSize` (1179).
     public mutating func seal(type: PacketType, payload: ByteBuffer, now: UInt64) -> ByteBuffer {
         self.seal(type: type, now: now, payloadCapacity: payload.readableBytes) { $0.writeImmutableBuffer(payload) }
     }
@@ -62,7 +64,7 @@ public struct RealtimeConnection: Sendable {
     /// `writePayload` throws, nothing changes: no sequence is used.
     ///
     /// - Parameter payloadCapacity: the payload size expected, to size the buffer once.
-    /// - Precondition: the payload written is at most `RealtimePacket.maxPayloadSize` (1168) bytes.
+    /// - Precondition: the payload written is at most `RealtimePacket.maxPayloadSize` (1179) bytes.
     public mutating func seal<Failure: Error>(
         type: PacketType,
         now: UInt64,
@@ -101,11 +103,11 @@ public struct RealtimeConnection: Sendable {
     /// the sequence (send time for RTT, counters).
     ///
     /// - Precondition: `datagram` came from ``startPacket(type:payloadCapacity:)`` for the current
-    ///   sequence, and its payload is at most `RealtimePacket.maxPayloadSize` (1168) bytes.
+    ///   sequence, and its payload is at most `RealtimePacket.maxPayloadSize` (1179) bytes.
     public mutating func finishPacket(_ datagram: inout ByteBuffer, now: UInt64) {
         let sequence = nextSequence
         precondition(
-            datagram.getInteger(at: datagram.readerIndex + 8, as: UInt16.self) == UInt16(truncatingIfNeeded: sequence),
+            datagram.getInteger(at: datagram.readerIndex + 5, as: UInt16.self) == UInt16(truncatingIfNeeded: sequence),
             "finishPacket needs the buffer startPacket made for this sequence"
         )
         precondition(

@@ -8,7 +8,7 @@ import NIOCore
 /// `newlyAcked` to ``acknowledge(_:)``. When nothing newer than ``maxBaselineAge`` ticks has been
 /// acknowledged, snapshots go out in full until an ack arrives again.
 public struct SnapshotBaselineTracker: Sendable {
-    /// The oldest baseline used, in ticks behind the snapshot being sent (1...255).
+    /// The oldest baseline used, in ticks behind the snapshot being sent (1...63, what the base byte carries).
     public let maxBaselineAge: UInt32
     /// The newest snapshot tick the client has acknowledged, `nil` before the first ack.
     public private(set) var acknowledgedTick: UInt32?
@@ -27,12 +27,12 @@ public struct SnapshotBaselineTracker: Sendable {
     }
 
     /// - Parameters:
-    ///   - maxBaselineAge: ticks; clamped to 1...255. Keep it below the client's ring capacity
+    ///   - maxBaselineAge: ticks; clamped to 1...63. Keep it below the client's ring capacity
     ///     (``SnapshotReceiver/init(capacity:)``, 64 by default). 30 is one second at 30 ticks/s.
     ///   - sequenceCapacity: packets whose snapshot tick is remembered for acks to find; an ack names a
     ///     packet at most 33 behind the peer's newest, plus what is in flight.
     public init(maxBaselineAge: UInt32 = 30, sequenceCapacity: Int = 128) {
-        self.maxBaselineAge = min(max(maxBaselineAge, 1), 255)
+        self.maxBaselineAge = min(max(maxBaselineAge, 1), SnapshotCodec.maxBaselineOffset)
         self.sentStates = SnapshotRing(capacity: Int(self.maxBaselineAge) + 2)
         self.sequenceTicks = Array(repeating: .empty, count: max(sequenceCapacity, 1))
     }

@@ -3,11 +3,18 @@ import NIOCore
 extension SnapshotCodec {
     /// Rebuilds the full state from a delta body (layout in SnapshotCodec+DeltaEncoding.swift) and the
     /// baseline it was encoded against. Rejects what an encoder would never write: unordered or
-    /// repeated ids, reserved mask bits, a new player without every field, removals of what the
-    /// baseline lacks, and an id both changed and removed.
+    /// repeated ids, an explicit id a gap could have said, a new player without every field, removals
+    /// of what the baseline lacks, an id both changed and removed, and a section announced by the base
+    /// byte that turns out empty.
+    ///
+    /// - Parameters:
+    ///   - removedPlayers: the base byte announced a removed-player list.
+    ///   - coins: the base byte announced the coin lists.
     static func readDelta(
         tick: UInt32,
         against baseline: SnapshotState,
+        removedPlayers: Bool,
+        coins: Bool,
         from buffer: inout ByteBuffer
     ) throws(RealtimeDecodingError) -> SnapshotState {
         // The baseline's lists are sorted by id and the body's ids are increasing, so each list is read
@@ -26,7 +33,12 @@ extension SnapshotCodec {
             changed.append(player)
         }
 
-        guard let removedCount = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed player count missing") }
+        var removedCount: UInt8 = 0
+        if removedPlayers {
+            guard let count = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed player count missing") }
+            guard count > 0 else { throw .malformed("an announced removed-player list is empty") }
+            removedCount = count
+        }
         var removed: [UInt8] = []
         removed.reserveCapacity(Int(removedCount))
         cursor = 0
@@ -42,9 +54,14 @@ extension SnapshotCodec {
             removed.append(id)
         }
 
-        let changedCoins = try readCoins(from: &buffer, what: "changed coin")
+        let changedCoins = coins ? try readCoins(from: &buffer, what: "changed coin") : []
         let baseCoins = baseline.coins
-        guard let removedCoinCount = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed coin count missing") }
+        var removedCoinCount: UInt8 = 0
+        if coins {
+            guard let count = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed coin count missing") }
+            guard count > 0 || !changedCoins.isEmpty else { throw .malformed("announced coin lists are both empty") }
+            removedCoinCount = count
+        }
         var removedCoins: [UInt16] = []
         removedCoins.reserveCapacity(Int(removedCoinCount))
         cursor = 0
@@ -100,11 +117,20 @@ extension SnapshotCodec {
         previousID: Int,
         baseline: (UInt8) -> PlayerSnapshot?
     ) throws(RealtimeDecodingError) -> PlayerSnapshot {
-        guard let id = buffer.readInteger(as: UInt8.self), let mask = buffer.readInteger(as: UInt8.self) else {
-            throw .malformed("changed player entry truncated")
+        guard let head = buffer.readInteger(as: UInt8.self) else { throw .malformed("changed player entry truncated") }
+        let mask = head & 0x0F
+        let gap = head >> 4
+        let id: UInt8
+        if gap == explicitIDGap {
+            guard let explicit = buffer.readInteger(as: UInt8.self) else { throw .malformed("changed player id truncated") }
+            guard Int(explicit) >= previousID + 1 + Int(explicitIDGap) else {
+                throw .malformed("player \(explicit) has an explicit id where its gap fits in the head")
+            }
+            id = explicit
+        } else {
+            guard previousID + 1 + Int(gap) <= Int(UInt8.max) else { throw .malformed("changed player id past 255") }
+            id = UInt8(previousID + 1 + Int(gap))
         }
-        guard Int(id) > previousID else { throw .malformed("changed player ids not increasing") }
-        guard mask & 0xF0 == 0 else { throw .malformed("player \(id) mask has reserved bits set") }
         let base = baseline(id)
         guard base != nil || mask == newPlayerMask else {
             throw .malformed("player \(id) is new but its entry does not carry every field")

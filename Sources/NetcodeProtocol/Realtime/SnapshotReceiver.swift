@@ -34,10 +34,15 @@ public struct SnapshotReceiver: Sendable {
 
     /// Decodes one snapshot payload and keeps its state. Returns the message even when it is stale, so
     /// the caller can still use its timing; ``newest`` only moves forward.
-    public mutating func receive(_ payload: ByteBuffer) -> Result<SnapshotMessage, RealtimeDecodingError> {
+    ///
+    /// - Parameter newestInputSent: the newest input sequence this client has sent (`nil` if none), from
+    ///   which the processed input's full sequence is restored.
+    public mutating func receive(_ payload: ByteBuffer, newestInputSent: UInt32? = nil) -> Result<SnapshotMessage, RealtimeDecodingError> {
         let message: SnapshotMessage
         do {
-            message = try SnapshotCodec.decode(payload) { history.state(at: $0) }
+            message = try SnapshotCodec.decode(payload, newestTick: newest?.state.tick, newestInputSent: newestInputSent) {
+                history.state(at: $0)
+            }
         } catch {
             switch error {
             case .missingBaseline: stats.missingBaseline += 1

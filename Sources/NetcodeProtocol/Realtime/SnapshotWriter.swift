@@ -17,6 +17,13 @@ struct SnapshotWriter {
         self.offset += MemoryLayout<T>.size
     }
 
+    /// Forgets what was written from `offset` on (a section that turned out empty).
+    @inline(__always)
+    mutating func rewind(to offset: Int) {
+        assert(offset <= self.offset, "snapshot writer rewound forward")
+        self.offset = offset
+    }
+
     /// Overwrites one byte written earlier (a count known only after its entries).
     @inline(__always)
     mutating func patch(_ value: UInt8, at offset: Int) {

@@ -62,6 +62,11 @@ struct LobbyConnection {
             let message: ClientMessage
             do {
                 message = try ClientMessage(decoding: frame)
+            } catch LobbyDecodingError.outOfRange(let field, let value) {
+                // A whole message with an enum out of range: the frame stream is intact, so only the
+                // message is refused (PROTOCOL.md 1.2).
+                await self.lobby.receivedOutOfRange(field: field, value: value, from: handle.id)
+                continue
             } catch let error as LobbyDecodingError {
                 let code: LobbyErrorCode
                 if case .unknownMessageType = error { code = .unknownMessage } else { code = .malformedMessage }

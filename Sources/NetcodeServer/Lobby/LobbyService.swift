@@ -8,8 +8,15 @@ public protocol MatchHosting: Sendable {
     /// realtime credentials by account id. When the match ends the host calls
     /// ``LobbyService/matchEnded(roomID:matchID:standings:)``.
     func startMatch(_ launch: MatchLaunch) async throws -> [UInt64: MatchStart]
-    /// A player left the room (or disconnected) during its match.
-    func playerLeft(roomID: UInt32, accountID: UInt64) async
+    /// A player left the room (or disconnected, or was kicked) during its match; the player's realtime
+    /// session is told `reason`.
+    func playerLeft(roomID: UInt32, accountID: UInt64, reason: DisconnectMessage.Reason) async
+    /// A player's lobby connection dropped during the match and the seat is held: the player idles and
+    /// does not time out until ``rejoin(roomID:accountID:connection:)`` or ``playerLeft(roomID:accountID:reason:)``.
+    func playerDetached(roomID: UInt32, accountID: UInt64) async
+    /// The player is back (logged in again on `connection`): a fresh session with a new key, whose
+    /// first snapshot is a full one. `nil` when the match (or the player's place in it) is gone.
+    func rejoin(roomID: UInt32, accountID: UInt64, connection: ConnectionID) async -> MatchStart?
     /// A realtime packet that arrived over a lobby connection (matches whose transport is TCP).
     func receivedRealtimeFrame(_ packet: ByteBuffer, from connection: ConnectionID) async
 }
@@ -19,22 +26,27 @@ public protocol MatchHosting: Sendable {
 /// Password work and database calls run outside the actor, so one slow login never holds up the room
 /// traffic of everyone else.
 public actor LobbyService {
-    private var state: LobbyState
-    private var connections: [ConnectionID: LobbyConnectionHandle] = [:]
+    var state: LobbyState
+    var connections: [ConnectionID: LobbyConnectionHandle] = [:]
     private var connectionsByAddress: [String: Int] = [:]
     private var frameLimits: [ConnectionID: LobbyFrameLimit] = [:]
     private var nextConnectionID: ConnectionID = 1
     private let authenticator: Authenticator
-    private let logger: Logger
-    private var matchHost: (any MatchHosting)?
+    let logger: Logger
+    var matchHost: (any MatchHosting)?
     private var shuttingDown = false
+    /// How long a seat is held for a player whose connection dropped during a match.
+    let reconnectGrace: Duration
+    let metrics: ServerMetrics?
 
     /// Rooms one untrusted address may have members in at once (it creates no more beyond that).
     private let maximumRoomsPerAddress: Int
     private let trustedAddresses: Set<String>
 
-    init(state: LobbyState, authenticator: Authenticator, maximumRoomsPerAddress: Int = 4, trustedAddresses: Set<String> = ServerConfiguration.loopbackAddresses, logger: Logger) {
+    init(state: LobbyState, authenticator: Authenticator, maximumRoomsPerAddress: Int = 4, trustedAddresses: Set<String> = ServerConfiguration.loopbackAddresses, reconnectGrace: Duration = .zero, metrics: ServerMetrics? = nil, logger: Logger) {
         self.state = state
+        self.reconnectGrace = reconnectGrace
+        self.metrics = metrics
         self.authenticator = authenticator
         self.maximumRoomsPerAddress = maximumRoomsPerAddress
         self.trustedAddresses = trustedAddresses
@@ -79,6 +91,12 @@ public actor LobbyService {
             return
         }
         self.perform(self.state.received(message, from: id))
+    }
+
+    /// A message whose enumerated field held a value it does not define (see
+    /// ``LobbyState/receivedOutOfRange(field:value:from:)``).
+    func receivedOutOfRange(field: String, value: UInt64, from id: ConnectionID) {
+        self.perform(self.state.receivedOutOfRange(field: field, value: value, from: id))
     }
 
     /// The per-address room cap, which the state can't check: it knows connections, not addresses.
@@ -127,7 +145,7 @@ public actor LobbyService {
         for handle in self.connections.values { handle.close(after: nil) }
     }
 
-    private func perform(_ actions: [LobbyState.Action]) {
+    func perform(_ actions: [LobbyState.Action]) {
         for action in actions {
             switch action {
             case .send(let id, let message):
@@ -147,10 +165,23 @@ public actor LobbyService {
                 }
             case .startMatch(let launch):
                 Task { await self.launch(launch) }
-            case .leaveMatch(let roomID, let accountID):
+            case .leaveMatch(let roomID, let accountID, let reason):
                 if let host = self.matchHost {
-                    Task { await host.playerLeft(roomID: roomID, accountID: accountID) }
+                    Task { await host.playerLeft(roomID: roomID, accountID: accountID, reason: reason) }
                 }
+            case .detachFromMatch(let roomID, let accountID):
+                self.logger.info("lobby connection lost during a match; seat held", metadata: ["account": "\(accountID)", "grace": "\(self.reconnectGrace)"])
+                if let host = self.matchHost {
+                    Task { await host.playerDetached(roomID: roomID, accountID: accountID) }
+                }
+            case .holdSeat(let accountID, let token):
+                let grace = self.reconnectGrace
+                Task {
+                    try? await Task.sleep(for: grace)
+                    self.seatExpired(accountID: accountID, token: token)
+                }
+            case .rejoinMatch(let roomID, let accountID, let connection):
+                Task { await self.rejoin(roomID: roomID, accountID: accountID, connection: connection) }
             }
         }
     }
@@ -158,9 +189,11 @@ public actor LobbyService {
     private func finishAuthentication(_ id: ConnectionID, outcome: Authenticator.Outcome) {
         switch outcome {
         case .success(let account, let newAccount):
+            self.metrics?.logins(.ok)
             self.perform(self.state.authenticationSucceeded(id, account: account, newAccount: newAccount))
             if self.state.account(of: id) != nil { self.frameLimits[id]?.raise() }
         case .failure(let code, let message):
+            self.metrics?.logins(code == .rateLimited || code == .serverFull ? .limited : .failed)
             self.perform(self.state.authenticationFailed(id, code: code, message: message))
         }
     }
@@ -179,6 +212,7 @@ public actor LobbyService {
         while true {
             do {
                 let starts = try await host.startMatch(launch)
+                self.metrics?.matchesStarted.increment()
                 for player in launch.players {
                     guard let start = starts[player.account.id], let handle = self.connections[player.connection] else { continue }
                     handle.send(.matchStarting(start))

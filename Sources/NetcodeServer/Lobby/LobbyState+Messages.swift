@@ -43,7 +43,7 @@ extension LobbyState {
 
         switch message {
         case .logout:
-            var actions = self.leaveRoom(id)
+            var actions = self.leaveRoom(id, reason: .clientQuit)
             self.onlineAccounts[account.id] = nil
             self.connections[id]?.phase = .anonymous
             actions.append(.send(id, .loggedOut))
@@ -60,13 +60,34 @@ extension LobbyState {
             guard connection.roomID != nil else {
                 return [.send(id, .error(code: .notInRoom, message: "you are not in a room"))]
             }
-            return self.leaveRoom(id) + [.send(id, .leftRoom)]
+            return self.leaveRoom(id, reason: .clientQuit) + [.send(id, .leftRoom)]
         case .chat(let text):
             return self.chat(id, account: account, roomID: connection.roomID, text: text)
         case .setReady(let ready):
             return self.setReady(id, roomID: connection.roomID, ready: ready)
         case .hello, .ping, .register, .login, .realtime:
             return []
+        }
+    }
+
+    /// A whole message with an enumerated field (createRoom's transport, setReady's bool) out of range.
+    /// It is refused as its phase would refuse any such message (before hello, before login), and
+    /// otherwise with `invalidArgument`; the connection stays open either way but before hello.
+    public mutating func receivedOutOfRange(field: String, value: UInt64, from id: ConnectionID) -> [Action] {
+        guard let connection = self.connections[id] else { return [] }
+        switch connection.phase {
+        case .awaitingHello:
+            return [.close(id, .error(code: .helloRequired, message: "send hello with the protocol version first"))]
+        case .anonymous, .authenticating:
+            return [.send(id, .error(code: .notLoggedIn, message: "log in or register first"))]
+        case .loggedIn:
+            let values: String
+            switch field {
+            case "transport": values = "0 (server default), 1 (udp) or 2 (tcp)"
+            case "ready": values = "0 (false) or 1 (true)"
+            default: values = "one the protocol defines"
+            }
+            return [.send(id, .error(code: .invalidArgument, message: "\(field) \(value) is out of range; use \(values)"))]
         }
     }
 
@@ -80,6 +101,9 @@ extension LobbyState {
             return [.send(id, .error(code: .invalidArgument, message: "a login is already in progress"))]
         case .anonymous, .awaitingHello:
             break
+        }
+        if kind == .register, self.draining {
+            return [.send(id, .error(code: .serverFull, message: "the server is draining before a restart and takes no new accounts; register again in a few minutes"))]
         }
         if kind == .register {
             if let problem = AccountRules.problem(withName: name) {
@@ -96,6 +120,11 @@ extension LobbyState {
     /// The driver verified the credentials (or created the account).
     public mutating func authenticationSucceeded(_ id: ConnectionID, account: LobbyAccount, newAccount: Bool) -> [Action] {
         guard self.connections[id] != nil else { return [] }
+        if let resumed = self.resumeHeldSeat(id, account: account) { return resumed }
+        if self.draining {
+            self.connections[id]?.phase = .anonymous
+            return [.send(id, .error(code: .serverFull, message: "the server is draining before a restart; log in again in a few minutes"))]
+        }
         if self.onlineAccounts[account.id] != nil {
             self.connections[id]?.phase = .anonymous
             return [.send(id, .error(code: .alreadyLoggedIn, message: "account '\(account.name)' is logged in on another connection"))]
@@ -114,7 +143,7 @@ extension LobbyState {
     /// The connection is gone (closed by either side). Its room and its match hear of it.
     public mutating func disconnected(_ id: ConnectionID) -> [Action] {
         guard let connection = self.connections[id] else { return [] }
-        let actions = self.leaveRoom(id)
+        let actions = self.holdSeat(id) ?? self.leaveRoom(id, reason: .timedOut)
         if case .loggedIn(let account) = connection.phase, self.onlineAccounts[account.id] == id {
             self.onlineAccounts[account.id] = nil
         }
@@ -125,6 +154,7 @@ extension LobbyState {
     /// The room's match is over: the room opens again, everyone's ready flag is cleared, and members
     /// get the standings and the new room state.
     public mutating func matchEnded(roomID: UInt32, matchID: UInt64, standings: [MatchStanding]) -> [Action] {
+        self.releaseHeldSeats(in: roomID)
         guard var room = self.rooms[roomID] else { return [] }
         room.inMatch = false
         for index in room.members.indices { room.members[index].ready = false }

@@ -67,14 +67,21 @@ extension LobbyState {
     /// Removes the connection from its room, if any. A room in a match is told the player left. An empty
     /// room is removed at once, even during its match, so rooms nobody is in never fill the room limit; the
     /// match's end then finds no room and is dropped.
-    mutating func leaveRoom(_ id: ConnectionID) -> [Action] {
-        guard let roomID = self.connections[id]?.roomID, var room = self.rooms[roomID] else { return [] }
+    mutating func leaveRoom(_ id: ConnectionID, reason: DisconnectMessage.Reason) -> [Action] {
+        guard let roomID = self.connections[id]?.roomID, let room = self.rooms[roomID] else { return [] }
         self.connections[id]?.roomID = nil
         guard let index = room.members.firstIndex(where: { $0.connection == id }) else { return [] }
+        return self.removeMember(at: index, from: roomID, reason: reason)
+    }
+
+    /// Removes one member from a room (the member's match hears of it with `reason`), removing the room
+    /// if it is left empty.
+    mutating func removeMember(at index: Int, from roomID: UInt32, reason: DisconnectMessage.Reason) -> [Action] {
+        guard var room = self.rooms[roomID] else { return [] }
         let member = room.members.remove(at: index)
         var actions: [Action] = []
         if room.inMatch {
-            actions.append(.leaveMatch(roomID: roomID, accountID: member.account.id))
+            actions.append(.leaveMatch(roomID: roomID, accountID: member.account.id, reason: reason))
         }
         if room.members.isEmpty {
             self.rooms[roomID] = nil
@@ -111,6 +118,9 @@ extension LobbyState {
         guard !room.inMatch else {
             return [.send(id, .error(code: .roomInMatch, message: "the match has already started"))]
         }
+        if ready, self.draining {
+            return [.send(id, .error(code: .serverBusy, message: "the server is draining before a restart and starts no new matches"))]
+        }
         room.members[index].ready = ready
         self.rooms[roomID] = room
         return self.broadcastState(of: room) + self.startIfAllReady(roomID)
@@ -118,7 +128,7 @@ extension LobbyState {
 
     /// Starts the room's match when it has enough members and all of them are ready.
     mutating func startIfAllReady(_ roomID: UInt32) -> [Action] {
-        guard var room = self.rooms[roomID], !room.inMatch,
+        guard !self.draining, var room = self.rooms[roomID], !room.inMatch,
               room.members.count >= self.limits.minimumPlayersToStart,
               room.members.allSatisfy(\.ready)
         else { return [] }

@@ -46,8 +46,18 @@ public struct LobbyState: Sendable {
         case close(ConnectionID, ServerMessage?)
         case authenticate(ConnectionID, AuthenticationRequest)
         case startMatch(MatchLaunch)
-        /// A player left (or lost the connection) while their room was in a match.
-        case leaveMatch(roomID: UInt32, accountID: UInt64)
+        /// A player left (or lost the connection) while their room was in a match; the match tells the
+        /// player's realtime session why with a disconnect packet of `reason`.
+        case leaveMatch(roomID: UInt32, accountID: UInt64, reason: DisconnectMessage.Reason)
+        /// A player's connection dropped during their match and the seat is held: the match keeps the
+        /// player, idle, until they log in again or the seat expires.
+        case detachFromMatch(roomID: UInt32, accountID: UInt64)
+        /// Start the reconnect grace clock of a held seat; when it runs out the driver calls
+        /// ``LobbyState/seatExpired(accountID:token:)`` with the token.
+        case holdSeat(accountID: UInt64, token: UInt64)
+        /// A player logged in again while their seat was held (or taken over from a stale connection):
+        /// the match issues fresh credentials, sent to `connection` as `matchStarting`.
+        case rejoinMatch(roomID: UInt32, accountID: UInt64, connection: ConnectionID)
     }
 
     public struct Limits: Sendable, Hashable {
@@ -100,8 +110,23 @@ public struct LobbyState: Sendable {
     var roomOrder: [UInt32] = []
     var onlineAccounts: [UInt64: ConnectionID] = [:]
     var nextRoomID: UInt32 = 1
+    /// Whether a player whose connection drops during a match keeps the seat for a while (the driver
+    /// keeps the clock: `--reconnect-grace`).
+    public let holdsSeats: Bool
+    /// Seats held for players whose connection dropped during their match, by account id.
+    var heldSeats: [UInt64: HeldSeat] = [:]
+    var nextSeatToken: UInt64 = 1
+    /// The server is draining: no logins (but reconnections) and no new matches.
+    var draining = false
 
-    public init(serverName: String, defaultTransport: UpdateTransport, limits: Limits = Limits(), maximumFrameSize: Int = LobbyFraming.defaultMaximumFrameSize) {
+    /// A seat kept in a room in a match for a player who lost the connection.
+    struct HeldSeat: Sendable, Hashable {
+        var roomID: UInt32
+        var token: UInt64
+    }
+
+    public init(serverName: String, defaultTransport: UpdateTransport, limits: Limits = Limits(), maximumFrameSize: Int = LobbyFraming.defaultMaximumFrameSize, holdsSeats: Bool = false) {
+        self.holdsSeats = holdsSeats
         self.serverName = serverName
         self.defaultTransport = defaultTransport
         self.limits = limits

@@ -163,19 +163,23 @@ final class MatchDirector: MatchHosting, Sendable {
             let now = RealtimeShard.now()
             var slots: [PlayerSlot] = []
             var starts: [UInt64: MatchStart] = [:]
+            // Player ids are 1, 2, ... in the room's join order; every player gets the whole roster.
+            let roster = launch.players.enumerated().map { index, player in
+                MatchRosterEntry(playerID: UInt8(index + 1), accountID: player.account.id, name: player.account.name)
+            }
             // Session ids are unique across shards: tcp frames are routed to a shard by session id.
             let sessionIDs = Self.reserveSessions(launch.players.count, room: launch.roomID, shard: shardIndex, in: state)
             for (index, player) in launch.players.enumerated() {
                 let sessionID = sessionIDs[index]
                 let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-                // Player ids are 1, 2, ... in the room's join order.
-                let playerID = UInt8(index + 1)
+                let playerID = roster[index].playerID
                 slots.append(PlayerSlot(account: player.account, playerID: playerID, sessionID: sessionID, key: key, tcp: handlesByConnection[player.connection], now: now))
                 starts[player.account.id] = MatchStart(
                     matchID: matchID, sessionID: sessionID, sessionKey: key, udpPort: UInt16(handle.udpPort), transport: launch.transport,
                     playerID: playerID, tickRate: UInt16(settings.tickRate), snapshotInterval: UInt16(settings.snapshotInterval),
                     durationTicks: UInt32(settings.gameConfig(seed: seed, maxPlayers: launch.players.count).durationTicks),
-                    arenaWidth: UInt16(settings.arenaWidth), arenaHeight: UInt16(settings.arenaHeight)
+                    arenaWidth: UInt16(settings.arenaWidth), arenaHeight: UInt16(settings.arenaHeight),
+                    roster: roster
                 )
             }
             do {
@@ -194,6 +198,25 @@ final class MatchDirector: MatchHosting, Sendable {
             ])
             return starts
         }.get()
+    }
+
+    /// A new session id routed to shard `index` (a returning player's), or nil if none could be found.
+    func reserveSession(on index: Int) -> UInt32? {
+        self.state.withLockedValue { state in
+            for _ in 0..<64 {
+                let id = UInt32.random(in: 1...UInt32.max)
+                if state.sessionShard[id] == nil {
+                    state.sessionShard[id] = index
+                    return id
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Forgets a session id's route (replaced by a rejoin, or reserved and not used).
+    func releaseSession(_ id: UInt32) {
+        _ = self.state.withLockedValue { $0.sessionShard.removeValue(forKey: id) }
     }
 
     private static func reserveSessions(_ count: Int, room: UInt32, shard: Int, in box: NIOLockedValueBox<DirectorState>) -> [UInt32] {
@@ -218,10 +241,15 @@ final class MatchDirector: MatchHosting, Sendable {
         }
     }
 
-    func playerLeft(roomID: UInt32, accountID: UInt64) async {
+    func playerLeft(roomID: UInt32, accountID: UInt64, reason: DisconnectMessage.Reason) async {
         guard let index = self.state.withLockedValue({ $0.roomShard[roomID] }) else { return }
         let shard = self.shards[index].shard
-        self.shards[index].eventLoop.execute { shard.value.playerLeft(roomID: roomID, accountID: accountID) }
+        self.shards[index].eventLoop.execute { shard.value.playerLeft(roomID: roomID, accountID: accountID, reason: reason) }
+    }
+
+    /// The shard a room's match runs on, while it runs.
+    func shardIndex(ofRoom roomID: UInt32) -> Int? {
+        self.state.withLockedValue { $0.roomShard[roomID] }
     }
 
     func receivedRealtimeFrame(_ packet: ByteBuffer, from connection: ConnectionID) async {

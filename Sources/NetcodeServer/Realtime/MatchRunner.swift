@@ -216,10 +216,18 @@ final class MatchRunner {
         output.send(challenge, to: .udp(address))
     }
 
-    /// The player left the room or lost the lobby connection.
-    func leave(accountID: UInt64) {
-        guard let index = self.slots.firstIndex(where: { $0.account.id == accountID }) else { return }
-        self.leave(index, reason: "left the room")
+    /// The player left the room, lost the lobby connection or was kicked: the session is told why
+    /// (it may still be listening) and the player leaves the world.
+    func leave(accountID: UInt64, reason: DisconnectMessage.Reason, now: UInt64, output: inout MatchOutput) {
+        guard let index = self.slots.firstIndex(where: { $0.account.id == accountID }), self.slots[index].connected else { return }
+        let packet = self.slots[index].connection.seal(type: .disconnect, payload: DisconnectMessage(reason: reason).encoded(), now: now)
+        self.deliver(packet, to: index, output: &output)
+        self.leave(index, reason: "\(reason.name) (lobby)")
+    }
+
+    /// The player stops moving (its lobby connection dropped; it idles while its seat is held).
+    func idle(_ playerID: UInt8) {
+        self.world.setInput(PlayerInput(moveX: 0, moveY: 0), for: playerID)
     }
 
     private func leave(_ index: Int, reason: String) {
@@ -233,7 +241,7 @@ final class MatchRunner {
 
     private func expireSilentPlayers(now: UInt64, output: inout MatchOutput) {
         let timeout = self.sessionTimeoutNanos
-        for index in self.slots.indices where self.slots[index].connected {
+        for index in self.slots.indices where self.slots[index].connected && !self.slots[index].awaitingReconnect {
             let last = self.slots[index].lastHeardAt
             if now > last, now - last > timeout {
                 // The player may still hear us (a one-way outage): say why the session ended.

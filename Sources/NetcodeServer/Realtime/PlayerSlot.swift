@@ -9,7 +9,8 @@ import NetcodeProtocol
 final class PlayerSlot {
     let account: LobbyAccount
     let playerID: UInt8
-    let sessionID: UInt32
+    /// Replaced when the player rejoins after a dropped lobby connection (a fresh session and key).
+    var sessionID: UInt32
     var connection: RealtimeConnection
     var inputs = InputReceiver()
     var baselines = SnapshotBaselineTracker()
@@ -22,6 +23,11 @@ final class PlayerSlot {
     /// The lobby connection that carries this player's packets in a tcp match.
     var tcp: LobbyConnectionHandleReference?
     var connected = true
+    /// The lobby connection dropped and the seat is held: the player idles and never times out until
+    /// it rejoins or the seat expires.
+    var awaitingReconnect = false
+    /// When this session began, for the admin socket's per-second rates.
+    var sessionStartedAt: UInt64
     var snapshotsSent = 0
     /// Snapshots of a tcp match the lobby connection refused (not in ``snapshotsSent``).
     var snapshotsDropped = 0
@@ -36,5 +42,6 @@ final class PlayerSlot {
         self.connection = RealtimeConnection(sessionID: sessionID, keyBytes: key)
         self.tcp = tcp
         self.lastHeardAt = now
+        self.sessionStartedAt = now
     }
 }

@@ -23,7 +23,7 @@ final class RealtimeShard: ChannelInboundHandler {
     let eventLoop: any EventLoop
     let logger: Logger
     private var context: ChannelHandlerContext?
-    private var matches: [UInt64: MatchRunner] = [:]
+    private(set) var matches: [UInt64: MatchRunner] = [:]
     /// One timer for the whole shard, armed for the earliest tick due: each match ticks in one of
     /// `phases` slices of the tick, so a wake-up serves up to an eighth of the matches with one flush
     /// (one batch of `sendmmsg`), instead of one wake-up per match (many timers) or one burst of every
@@ -33,7 +33,7 @@ final class RealtimeShard: ChannelInboundHandler {
     private var nextSlice: UInt64 = 0
     private var placed: UInt64 = 0
     private var timer: Scheduled<Void>?
-    private var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
+    var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
     private var output = MatchOutput()
     private var pendingFlush = false
     /// Called on the shard's loop when a match ends, with whether it ran to its end and its sessions.
@@ -197,10 +197,13 @@ final class RealtimeShard: ChannelInboundHandler {
         self.sessions[sessionID] != nil
     }
 
-    func playerLeft(roomID: UInt32, accountID: UInt64) {
-        for match in self.matches.values where match.roomID == roomID {
-            match.leave(accountID: accountID)
+    func playerLeft(roomID: UInt32, accountID: UInt64, reason: DisconnectMessage.Reason) {
+        let now = Self.now()
+        for match in Array(self.matches.values) where match.roomID == roomID {
+            match.leave(accountID: accountID, reason: reason, now: now, output: &self.output)
+            self.carryOut(match)
         }
+        self.flush()
     }
 
     private func retire(_ match: MatchRunner) {

@@ -8,10 +8,12 @@ actor ResultRecorder {
     private let logger: Logger
     private var inFlight = 0
     private var drained: [CheckedContinuation<Void, Never>] = []
+    private let metrics: ServerMetrics?
 
-    init(database: NetcodeDatabase, logger: Logger) {
+    init(database: NetcodeDatabase, logger: Logger, metrics: ServerMetrics? = nil) {
         self.database = database
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// How long a result keeps being retried before it is given up (a locked or full database may
@@ -36,11 +38,15 @@ actor ResultRecorder {
         while true {
             attempt += 1
             do {
+                let began = clock.now
                 try await self.database.recordMatch(match)
+                self.metrics?.resultWriteLatency.record(duration: clock.now - began)
+                self.metrics?.resultWritesStored.increment()
                 self.logger.info("match result stored", metadata: ["match": "\(match.id)", "players": "\(match.players.count)", "attempts": "\(attempt)"])
                 return true
             } catch {
                 guard clock.now + delay < giveUpAt else {
+                    self.metrics?.resultWritesFailed.increment()
                     self.logger.error("a match result could not be stored and is given up; players get no standings", metadata: [
                         "match": "\(match.id)", "attempts": "\(attempt)", "error": "\(error)",
                     ])

@@ -94,6 +94,65 @@ struct ConnectionStatsTests {
         #expect(settled > UInt64(steps - 100))
     }
 
+    /// The client sends 200 packets; the server answers each one it gets at once. Known packets are
+    /// lost, one arrives more than 32 packets late (after it left the ack window) and one a few packets
+    /// late. Both ends count exactly the packets that left the ack window, in numerator and denominator.
+    @Test("known losses: both ends count the same settled packets, and the window's packets in neither part")
+    func knownLossesSettleOverTheSamePackets() throws {
+        var (client, server) = RealtimeFixtures.connectionPair()
+        let lost: Set<UInt64> = [3, 10, 11, 12, 50, 120, 190, 195]
+        let heldUntil: [UInt64: UInt64] = [40: 80, 100: 110]  // delivered right after the packet named
+        var held: [UInt64: ByteBuffer] = [:]
+        var now: UInt64 = 0
+        func deliver(_ packet: ByteBuffer) {
+            now += 1
+            _ = server.open(packet, now: now)
+            _ = client.open(server.seal(type: .keepalive, payload: ByteBuffer(), now: now), now: now)
+        }
+        for sequence in UInt64(0)..<200 {
+            now += 1
+            let packet = client.seal(type: .keepalive, payload: ByteBuffer(), now: now)
+            if lost.contains(sequence) { continue }
+            if heldUntil[sequence] != nil {
+                held[sequence] = packet
+                continue
+            }
+            deliver(packet)
+            for (late, after) in heldUntil where after == sequence { deliver(try #require(held[late])) }
+        }
+        // The newest packet, 199, settles everything below 199 - 32 = 167. Below that: six packets lost
+        // on the way, and 40, which came after its ack window had passed (its sender can never see it
+        // acked). 100 came late but inside the window: delivered. 190 and 195 are still in the window.
+        #expect(server.stats.packetsLostRemoteToLocal == 7)
+        #expect(server.stats.packetsDeliveredRemoteToLocal == 160)
+        #expect(server.stats.lossRemoteToLocal == 7.0 / 167.0)
+        #expect(client.stats.packetsLostLocalToRemote == 7)
+        #expect(client.stats.packetsDeliveredLocalToRemote == 160)
+        #expect(client.stats.lossLocalToRemote == server.stats.lossRemoteToLocal, "both ends agree")
+        #expect(server.stats.packetsReceived == 192, "the late packet was still accepted and used")
+        #expect(server.stats.outOfOrder == 2)
+    }
+
+    @Test("nothing settles, and no loss is reported, until a packet leaves the ack window")
+    func noFigureInsideTheWindow() {
+        var (client, server) = RealtimeFixtures.connectionPair()
+        for sequence in 0..<33 {
+            let packet = client.seal(type: .keepalive, payload: ByteBuffer(), now: UInt64(sequence))
+            if sequence.isMultiple(of: 2) { continue }
+            _ = server.open(packet, now: UInt64(sequence))
+            _ = client.open(server.seal(type: .keepalive, payload: ByteBuffer(), now: UInt64(sequence)), now: UInt64(sequence))
+        }
+        // Half of 33 packets lost, all still inside the window of the newest (32): no figure yet.
+        #expect(server.stats.lossRemoteToLocal == nil)
+        #expect(client.stats.lossLocalToRemote == nil)
+        let packet = client.seal(type: .keepalive, payload: ByteBuffer(), now: 40)
+        _ = server.open(packet, now: 40)
+        _ = client.open(server.seal(type: .keepalive, payload: ByteBuffer(), now: 40), now: 40)
+        // 33 is the newest: 0 leaves the window, lost on both sides.
+        #expect(server.stats.lossRemoteToLocal == 1)
+        #expect(client.stats.lossLocalToRemote == 1)
+    }
+
     @Test("a packet settled as lost and acked later by a reordered packet counts as delivered")
     func lateAckUndoesLoss() throws {
         var (client, server) = RealtimeFixtures.connectionPair()
@@ -115,7 +174,7 @@ struct ConnectionStatsTests {
         var (client, server) = RealtimeFixtures.connectionPair()
         let start = client.stats
         for index in 0..<30 {
-            let payload = ByteBuffer(repeating: 0, count: 68)
+            let payload = ByteBuffer(repeating: 0, count: 100 - RealtimePacket.minPacketSize)
             _ = server.open(client.seal(type: .input, payload: payload, now: UInt64(index)), now: UInt64(index))
         }
         #expect(client.stats.packetsSent == 30)

@@ -22,13 +22,13 @@ struct PacketHeaderTests {
         }
     }
 
-    @Test("the header is 16 big-endian bytes in the documented order")
+    @Test("the header is 13 big-endian bytes in the documented order")
     func layout() {
         let header = PacketHeader(type: .snapshot, sessionID: 0x0A0B_0C0D, sequence: 0x0102, ack: 0x0304, ackBits: 0x0506_0708)
         var buffer = ByteBuffer()
         header.write(to: &buffer)
         #expect(RealtimeFixtures.bytes(buffer) == [
-            0x4E, 0x43, 0x01, 0x02, 0x0A, 0x0B, 0x0C, 0x0D, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+            0x22, 0x0A, 0x0B, 0x0C, 0x0D, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
         ])
     }
 
@@ -40,12 +40,12 @@ struct PacketHeaderTests {
             copy.setInteger(value, at: index)
             return copy
         }
-        #expect(PacketHeader.parse(mutated(0, 0x4F)).failureReason == .badMagic)
-        #expect(PacketHeader.parse(mutated(2, 2)).failureReason == .badVersion)
-        #expect(PacketHeader.parse(mutated(3, 0)).failureReason == .unknownType)
-        #expect(PacketHeader.parse(mutated(3, 7)).failureReason == .unknownType, "types 1-6 are defined")
-        #expect(PacketHeader.parse(good.getSlice(at: 0, length: 31)!).failureReason == .truncated)
-        let big = datagram(header: PacketHeader(type: .input, sessionID: 7, sequence: 1, ack: 0, ackBits: 0), payloadBytes: 1169)
+        #expect(PacketHeader.parse(mutated(0, 0x11)).failureReason == .badVersion, "version 1's layout")
+        #expect(PacketHeader.parse(mutated(0, 0x4E)).failureReason == .badVersion)
+        #expect(PacketHeader.parse(mutated(0, 0x20)).failureReason == .unknownType)
+        #expect(PacketHeader.parse(mutated(0, 0x27)).failureReason == .unknownType, "types 1-6 are defined")
+        #expect(PacketHeader.parse(good.getSlice(at: 0, length: 20)!).failureReason == .truncated)
+        let big = datagram(header: PacketHeader(type: .input, sessionID: 7, sequence: 1, ack: 0, ackBits: 0), payloadBytes: 1180)
         #expect(big.readableBytes == 1201)
         #expect(PacketHeader.parse(big).failureReason == .oversized)
         #expect(PacketHeader.peekSessionID(mutated(0, 0)) == nil)

@@ -1,30 +1,12 @@
 import NIOCore
+import SeededRandom
 
 @testable import NetcodeProtocol
 
 /// Shared helpers for the realtime tests.
 enum RealtimeFixtures {
-    /// SplitMix64: a small seeded generator so every test run sees the same numbers.
-    struct Random: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) {
-            state = seed
-        }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// True with probability `p`.
-        mutating func chance(_ p: Double) -> Bool {
-            Double.random(in: 0..<1, using: &self) < p
-        }
-    }
+    /// The project's seeded generator, so every test run sees the same numbers.
+    typealias Random = SplitMix64
 
     static let sessionID: UInt32 = 0x0102_0304
     /// 0x00, 0x01, ... 0x1F.

@@ -25,10 +25,10 @@ struct WireExampleTests {
         ])
         let packet = client.seal(type: .input, payload: message.encoded(), now: 0)
         let hex = RealtimeFixtures.hex(packet)
-        let header = ["4e43", "01", "01", "01020304", "0005", "0003", "00000006"].joined()
+        let header = ["21", "01020304", "0005", "0003", "00000006"].joined()
         let payload = ["0000002a", "03", "000000", "7f0001", "818103"].joined()
         #expect(hex.hasPrefix(header + payload))
-        #expect(hex == header + payload + "bdadb2b9bd08dfc40f14cc542ae528c4")
+        #expect(hex == header + payload + "8ba55c19977deb3f")
         #expect(server.open(packet, now: 1).newlyAcked == [0, 1, 3])
     }
 }

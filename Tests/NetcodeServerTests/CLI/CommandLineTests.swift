@@ -34,6 +34,17 @@ import Testing
         #expect(run.output.contains(option), "the message names the option: \(run.output)")
     }
 
+    @Test(arguments: [
+        ["server", "--max-failed-logins", "0"],
+        ["server", "--failed-login-window", "0s"],
+        ["server", "--login-block", "forever"],
+    ])
+    func loginLimitOptionsAreChecked(_ arguments: [String]) throws {
+        let run = try Self.run(arguments)
+        #expect(run.reason == .exit && run.status == 64, "a usage error: \(run.output)")
+        #expect(run.output.contains(arguments[1]), "the message names the option: \(run.output)")
+    }
+
     @Test func labRunHelpWorks() throws {
         let run = try Self.run(["lab", "run", "--help"])
         #expect(run.reason == .exit)

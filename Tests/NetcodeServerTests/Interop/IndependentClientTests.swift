@@ -40,8 +40,13 @@ import Testing
 
     @Test(.enabled(if: Self.python != nil, "python3 is not installed"), arguments: [UpdateTransport.udp, .tcp])
     func aClientWrittenFromTheDocumentPlaysAMatch(transport: UpdateTransport) async throws {
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 2, seed: 4) }
-        let (status, output, errors) = try await Self.run(["--port", "\(server.port)", "--transport", "\(transport)", "--strict", "--timeout", "30"])
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 3, seed: 4) }
+        // The script loses packets on purpose both ways (every 5th snapshot that arrives, every 7th input
+        // packet it seals), and checks the server's acks against what it really sent.
+        let (status, output, errors) = try await Self.run([
+            "--port", "\(server.port)", "--transport", "\(transport)", "--strict", "--timeout", "30",
+            "--drop-snapshots", "5", "--skip-inputs", "7",
+        ])
         #expect(status == 0, "\(errors)")
         let data = try #require(output.split(separator: "\n").last.map { Data($0.utf8) })
         let result = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -53,8 +58,27 @@ import Testing
         #expect(standings.count == 2)
         let matchID = try #require(result["match_id"] as? Int)
         let stored = try #require(try await server.database.match(id: Int64(matchID)))
-        #expect(stored.transport.rawValue == "\(transport)")
+        #expect(stored.transport.name == "\(transport)")
         #expect(stored.players.allSatisfy { $0.inputsReceived > 30 }, "the server applied the script's inputs")
+
+        // The roster the script checked against its accounts: ids 1 and 2 in join order.
+        let roster = try #require(result["roster"] as? [[String: Any]])
+        #expect(roster.compactMap { $0["playerID"] as? Int } == [1, 2])
+        #expect(roster.compactMap { $0["name"] as? String } == ["interop_a", "interop_b"])
+
+        // The loss figures the server stored are the ones the script computed from what it lost on
+        // purpose, over the packets that left the ack window (PROTOCOL.md 2.1.4).
+        let loss = try #require(result["loss"] as? [String: [String: Any]])
+        for player in stored.players {
+            let figures = try #require(loss[player.name], "no figures for \(player.name)")
+            // nil: nothing left the window yet (a starved run), which the server stores as 0.
+            let up = figures["server_loss_up"] as? Double ?? 0
+            let down = figures["server_loss_down"] as? Double ?? 0
+            #expect(abs(player.lossUp - up) < 1e-9, "\(player.name): server stored up \(player.lossUp), script expects \(up)")
+            #expect(abs(player.lossDown - down) < 1e-9, "\(player.name): server stored down \(player.lossDown), script expects \(down)")
+            let skipped = (figures["up"] as? [String: Any])?["skipped_on_purpose"] as? Int ?? 0
+            #expect(skipped == 0 || player.lossUp > 0, "\(player.name): \(skipped) packets never sent, yet no loss stored")
+        }
         try await server.stop()
     }
 }

@@ -115,11 +115,21 @@ import Testing
             return
         }
 
-        // Leaving mid-match tells the match; the end of the match reopens the room with flags cleared.
+        // Unreadying during the match is refused; the flags are cleared at its end.
+        let unready = self.sent(self.lobby.received(.setReady(false), from: 1), to: 1)
+        guard case .error(.roomInMatch, _)? = unready.first, unready.count == 1 else {
+            Issue.record("setReady(false) during the match answered \(unready)")
+            return
+        }
+
+        // Leaving mid-match answers leftRoom and tells the match at once; the end of the match reopens
+        // the room with flags cleared, and the player who left hears nothing of it.
         let left = self.lobby.received(.leaveRoom, from: 2)
-        #expect(left.contains(.leaveMatch(roomID: room.id, accountID: 20)))
+        #expect(left.contains(.leaveMatch(roomID: room.id, accountID: 20, reason: .clientQuit)))
+        #expect(self.sent(left, to: 2) == [.leftRoom])
         let ended = self.lobby.matchEnded(roomID: room.id, matchID: 5, standings: [])
         #expect(self.sent(ended, to: 1).first == .matchEnded(matchID: 5, standings: []))
+        #expect(self.sent(ended, to: 2).isEmpty, "bob left the room: no matchEnded for him")
         guard case .roomState(let reopened, let remaining)? = self.sent(ended, to: 1).last else {
             Issue.record("no room state after the match")
             return

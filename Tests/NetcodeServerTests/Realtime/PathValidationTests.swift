@@ -65,7 +65,7 @@ import Testing
         try await elsewhere.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: input))
 
         // The answer: one challenge, no larger than the packet, authentic for Bob's session.
-        let challengePacket = await inbox.next { $0.getInteger(at: 3, as: UInt8.self) == PacketType.challenge.rawValue }
+        let challengePacket = await inbox.next { $0.packetTypeByte == PacketType.challenge.rawValue }
         #expect(challengePacket.readableBytes <= input.readableBytes)
         guard case .accepted(.challenge, let payload, _) = moved.open(challengePacket, now: 2) else {
             Issue.record("the challenge did not open with the session key")
@@ -83,12 +83,12 @@ import Testing
         let before = inbox.datagrams.count
         let received = inbox.datagrams.reduce(0) { $0 + $1.readableBytes }
         #expect(received <= sentBytes, "an unvalidated address got \(received) bytes for \(sentBytes) sent")
-        #expect(inbox.datagrams.allSatisfy { $0.getInteger(at: 3, as: UInt8.self) == PacketType.challenge.rawValue })
+        #expect(inbox.datagrams.allSatisfy { $0.packetTypeByte == PacketType.challenge.rawValue })
 
         // The answer from that address validates it: snapshots follow it there.
         let response = moved.seal(type: .response, payload: token.encoded(), now: 4)
         try await elsewhere.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: response))
-        let snapshot = await inbox.next { $0.getInteger(at: 3, as: UInt8.self) == PacketType.snapshot.rawValue }
+        let snapshot = await inbox.next { $0.packetTypeByte == PacketType.snapshot.rawValue }
         #expect(moved.open(snapshot, now: 5).isAcceptedSnapshot, "Bob's stream now comes to the validated address")
         #expect(inbox.datagrams.count > before)
 
@@ -101,6 +101,11 @@ import Testing
         try await elsewhere.close()
         try await server.stop()
     }
+}
+
+extension ByteBuffer {
+    /// The type nibble of a realtime packet's first byte, read without authenticating it.
+    var packetTypeByte: UInt8? { self.getInteger(at: self.readerIndex, as: UInt8.self).map { $0 & 0x0F } }
 }
 
 extension OpenResult {

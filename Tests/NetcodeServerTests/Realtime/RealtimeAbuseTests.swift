@@ -58,7 +58,7 @@ import Testing
         #expect(standings.count == 2)
         #expect(experienceA.deliveryRatio ?? 0 > 0.9, "the real players kept playing")
         let counters = try await server.realtimeCounters()
-        #expect(counters.drops[.truncated] + counters.drops[.badMagic] + counters.drops[.unknownSession] >= 60)
+        #expect(counters.drops[.truncated] + counters.drops[.badVersion] + counters.drops[.unknownType] + counters.drops[.unknownSession] >= 60)
         #expect(counters.drops[.oversized] >= 1)
         #expect(counters.drops[.badTag] >= 2, "the forged and the tampered packet")
         #expect(counters.drops[.replayed] >= 19)

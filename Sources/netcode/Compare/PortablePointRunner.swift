@@ -1,4 +1,5 @@
 import BotSwarm
+import Comparison
 import Foundation
 import LinkEmulator
 import Logging
@@ -18,20 +19,22 @@ public struct PortablePointRunner: PointRunner {
     public func run(_ point: PointSpec, progress: @escaping @Sendable (String) -> Void) async throws -> SwarmReport {
         var logger = Logger(label: "netcode.compare.server")
         logger.logLevel = .error
+        var configuration = ServerConfiguration(
+            tcpPort: 0,
+            udpPort: 0,
+            passwordIterations: 1_000,
+            defaultTransport: point.transport,
+            match: MatchSettings(
+                tickRate: point.parameters.tickRate,
+                snapshotInterval: point.parameters.snapshotInterval,
+                durationSeconds: point.parameters.secondsPerPoint,
+                seed: point.seed,
+                networkProfile: point.link.name
+            )
+        )
+        configuration.tcpNoDelay = point.parameters.noDelay
         let server = try GameServer(
-            configuration: ServerConfiguration(
-                tcpPort: 0,
-                udpPort: 0,
-                passwordIterations: 1_000,
-                defaultTransport: point.transport,
-                match: MatchSettings(
-                    tickRate: point.parameters.tickRate,
-                    snapshotInterval: point.parameters.snapshotInterval,
-                    durationSeconds: point.parameters.secondsPerPoint,
-                    seed: point.seed,
-                    networkProfile: point.link.name
-                )
-            ),
+            configuration: configuration,
             database: try NetcodeDatabase.inMemory(),
             logger: logger
         )
@@ -40,7 +43,7 @@ public struct PortablePointRunner: PointRunner {
         defer { server.shutdown() }
         var client = RealtimeClientOptions(frameRate: 60, seed: point.seed)
         if point.transport == .udp { client.impairment = point.link }
-        let configuration = SwarmConfiguration(
+        var swarm = SwarmConfiguration(
             tcpPort: port,
             localHost: "127.0.0.1",
             count: point.parameters.bots,
@@ -51,7 +54,8 @@ public struct PortablePointRunner: PointRunner {
             seed: point.seed,
             client: client
         )
-        let report = await SwarmRunner(configuration: configuration).run { progress($0.line) }
+        swarm.tcpNoDelay = point.parameters.noDelay
+        let report = await SwarmRunner(configuration: swarm).run { progress($0.line) }
         server.shutdown()
         try await task.value
         return report

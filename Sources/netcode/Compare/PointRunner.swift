@@ -1,4 +1,5 @@
 import BotSwarm
+import Comparison
 import LinkEmulator
 import NetcodeProtocol
 

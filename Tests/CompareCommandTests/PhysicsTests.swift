@@ -1,8 +1,10 @@
 #if os(Linux)
+import NetcodeTransport
 import Foundation
 import NetworkLab
 import Testing
-@testable import Comparison
+import Comparison
+@testable import netcode
 
 /// The headline experiment in small, through a real impaired link: kernel TCP retransmits for real, and the
 /// figures must agree with the physics. Runs wherever the network lab can be built (CI runs as root).
@@ -43,8 +45,8 @@ import Testing
         let runner = ComparisonRunner(parameters: parameters, runner: LabPointRunner(executable: executable), mode: .lab, modeNote: "test")
         let (report, _) = try await runner.run { _ in }
 
-        let clean = (udp: try #require(report.point(loss: 0, transport: "udp")), tcp: try #require(report.point(loss: 0, transport: "tcp")))
-        let lossy = (udp: try #require(report.point(loss: 0.05, transport: "udp")), tcp: try #require(report.point(loss: 0.05, transport: "tcp")))
+        let clean = (udp: try #require(report.point(loss: 0, transport: .udp)), tcp: try #require(report.point(loss: 0, transport: .tcp)))
+        let lossy = (udp: try #require(report.point(loss: 0.05, transport: .udp)), tcp: try #require(report.point(loss: 0.05, transport: .tcp)))
         #expect(lossy.tcp.impaired && lossy.udp.impaired)
 
         // A clean link: both near the base delay, everything delivered. (The bound leaves room for the
@@ -73,7 +75,7 @@ import Testing
 
         // 10% loss: the stalls grow (a repair that is lost again waits longer still), and TCP's worst
         // snapshots are many times older than UDP's.
-        let heavy = (udp: try #require(report.point(loss: 0.10, transport: "udp")), tcp: try #require(report.point(loss: 0.10, transport: "tcp")))
+        let heavy = (udp: try #require(report.point(loss: 0.10, transport: .udp)), tcp: try #require(report.point(loss: 0.10, transport: .tcp)))
         check((heavy.tcp.delivery.median ?? 0) > 0.999, "TCP delivery \(String(describing: heavy.tcp.delivery.median)) at 10% loss")
         check((heavy.tcp.longestStallMs.median ?? 0) > 150, "TCP longest stall \(String(describing: heavy.tcp.longestStallMs.median)) ms at 10% loss")
         check((heavy.tcp.stallsPerMinute.median ?? 0) > (lossy.tcp.stallsPerMinute.median ?? .infinity), "more stalls at 10% than at 5%")

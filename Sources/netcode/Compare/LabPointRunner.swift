@@ -1,5 +1,6 @@
 #if os(Linux)
 import BotSwarm
+import Comparison
 import Foundation
 import NetworkLab
 
@@ -10,9 +11,23 @@ public struct LabPointRunner: PointRunner {
     public let impairsTCP = true
     /// The `netcode` executable to start in the namespaces.
     public let executable: String
+    /// Where to write each point's packets (pcapng), or `nil`: the point's loss, transport and run are
+    /// added to the name, e.g. `run.pcapng` → `run-loss5-tcp-1.pcapng`.
+    public let capturePath: String?
 
-    public init(executable: String) {
+    public init(executable: String, capturePath: String? = nil) {
         self.executable = executable
+        self.capturePath = capturePath
+    }
+
+    /// The capture file of one point, or `nil` when none was asked for.
+    public func capturePath(for point: PointSpec) -> String? {
+        guard let path = self.capturePath else { return nil }
+        let url = URL(fileURLWithPath: path)
+        let stem = url.deletingPathExtension().lastPathComponent
+        let suffix = url.pathExtension.isEmpty ? "pcapng" : url.pathExtension
+        let name = "\(stem)-loss\(ComparisonRunner.format(point.loss * 100))-\(point.transport)-\(point.runIndex + 1).\(suffix)"
+        return url.deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -28,7 +43,9 @@ public struct LabPointRunner: PointRunner {
     }
 
     public func run(_ point: PointSpec, progress: @escaping @Sendable (String) -> Void) async throws -> SwarmReport {
-        let lab = try NetworkLab(configuration: LabConfiguration(link: point.link, seed: point.seed))
+        let capture = self.capturePath(for: point)
+        if let capture { progress("capturing the link's packets to \(capture)") }
+        let lab = try NetworkLab(configuration: LabConfiguration(link: point.link, seed: point.seed, capturePath: capture))
         defer { lab.shutdown() }
         let folder = try LabWorkFolder.make()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -36,6 +53,8 @@ public struct LabPointRunner: PointRunner {
 
         let serverAddress = lab.address(of: .server)
         let parameters = point.parameters
+        // Nagle only when asked for: the default command lines stay as they were.
+        let noDelay = point.parameters.noDelay ? [] : ["--tcp-nodelay", "off"]
         let server = try lab.spawn([
             self.executable, "server",
             "--host", serverAddress, "--tcp-port", "7777", "--udp-port", "7778",
@@ -47,13 +66,13 @@ public struct LabPointRunner: PointRunner {
             // The bots connect from the client side's address, not loopback: exempt it from the
             // per-address limits, as loopback is for a local swarm.
             "--trusted-addresses", lab.address(of: .client),
-        ], in: .server, options: LabSpawnOptions(output: .files(standardOutput: path("server.out"), standardError: path("server.err"))))
+        ] + noDelay, in: .server, options: LabSpawnOptions(output: .files(standardOutput: path("server.out"), standardError: path("server.err"))))
         let bots = try lab.spawn([
             self.executable, "bots",
             "--host", serverAddress, "--tcp-port", "7777", "--local-host", lab.address(of: .client),
             "--count", "\(parameters.bots)", "--room-size", "\(parameters.bots)", "--matches", "1",
             "--updates", "\(point.transport)", "--seed", "\(point.seed)", "--json", path("report.json"),
-        ], in: .client, options: LabSpawnOptions(output: .files(standardOutput: path("bots.out"), standardError: path("bots.err"))))
+        ] + noDelay, in: .client, options: LabSpawnOptions(output: .files(standardOutput: path("bots.out"), standardError: path("bots.err"))))
 
         // The live line: the bots' own, read from their error output each second.
         var lastLine = ""

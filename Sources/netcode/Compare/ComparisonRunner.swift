@@ -1,4 +1,5 @@
 import BotSwarm
+import Comparison
 import Foundation
 import LinkEmulator
 import NetcodeProtocol
@@ -43,7 +44,7 @@ public struct ComparisonRunner: Sendable {
         public var stored: NetcodeStore.ComparisonPoint {
             NetcodeStore.ComparisonPoint(
                 loss: self.loss,
-                transport: self.transport == .udp ? .udp : .tcp,
+                transport: self.transport,
                 runIndex: self.runIndex,
                 delivery: self.report.deliveryRatio ?? 0,
                 latencyP50Ms: self.report.snapshotLatencyMs.p50,
@@ -91,20 +92,20 @@ public struct ComparisonRunner: Sendable {
     }
 
     /// Groups runs of the same point and takes min / median / max of each figure.
-    public static func points(from measurements: [NetcodeStore.ComparisonPoint], impairsTCP: Bool) -> [ComparisonPoint] {
+    public static func points(from measurements: [NetcodeStore.ComparisonPoint], impairsTCP: Bool) -> [Comparison.ComparisonPoint] {
         var order: [String] = []
         var groups: [String: [NetcodeStore.ComparisonPoint]] = [:]
         for measurement in measurements {
-            let key = "\(measurement.loss)|\(measurement.transport.rawValue)"
+            let key = "\(measurement.loss)|\(measurement.transport)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(measurement)
         }
         return order.map { key in
             let runs = groups[key]!
             let first = runs[0]
-            return ComparisonPoint(
+            return Comparison.ComparisonPoint(
                 loss: first.loss,
-                transport: first.transport.rawValue,
+                transport: first.transport,
                 impaired: first.transport == .udp || impairsTCP,
                 runs: runs.count,
                 delivery: Spread(runs.map { $0.delivery }),
@@ -118,6 +119,6 @@ public struct ComparisonRunner: Sendable {
                 longestStallMs: Spread(runs.map { $0.longestStallMs }),
                 bytesPerSecond: Spread(runs.map { $0.bytesPerSecond })
             )
-        }.sorted { ($0.loss, $0.transport == "udp" ? 0 : 1) < ($1.loss, $1.transport == "udp" ? 0 : 1) }
+        }.sorted { ($0.loss, $0.transport.rawValue) < ($1.loss, $1.transport.rawValue) }
     }
 }
