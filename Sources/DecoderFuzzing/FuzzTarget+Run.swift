@@ -70,7 +70,7 @@ extension FuzzTarget {
     }
 
     private static func snapshot(_ payload: ByteBuffer) throws(FuzzInvariantError) {
-        _ = SnapshotCodec.peekTicks(payload)
+        _ = SnapshotCodec.peekTicks(payload, newestTick: FuzzSeeds.baselineState.tick)
         let baseline = FuzzSeeds.baselineState
         guard let message = try? SnapshotCodec.decode(payload, baseline: { $0 == baseline.tick ? baseline : nil }) else { return }
         // Whatever decoded is a state the sender could have sent: it encodes (full, and as a delta when

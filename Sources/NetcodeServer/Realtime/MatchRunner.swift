@@ -123,7 +123,7 @@ final class MatchRunner {
     /// counted as dropped, not sent, so the results of tcp matches do not count what never left.
     func tcpFrameDropped(_ packet: ByteBuffer, connection: ConnectionID) {
         guard
-            packet.getInteger(at: packet.readerIndex + 3, as: UInt8.self) == PacketType.snapshot.rawValue,
+            case .success(let header) = PacketHeader.parse(packet), header.type == .snapshot,
             let slot = self.slots.first(where: { $0.tcp?.connectionID == connection })
         else { return }
         slot.snapshotsSent -= 1
