@@ -10,8 +10,10 @@ import Testing
 /// the same decoders. libFuzzer's coverage-guided runs go much further (docs/HARDENING.md); this keeps
 /// every build from losing what they established.
 @Suite struct CorpusReplayTests {
-    /// Mutations per target: enough to cross every length and type check, a second or two in a debug build.
-    static let mutations = 4_000
+    /// Mutations per target: enough to cross every length and type check in a second or two of a debug
+    /// build. These tests run on the test pool's threads, beside the suite's end-to-end tests, so they
+    /// stay short; the long runs are libFuzzer's.
+    static let mutations = 1_000
 
     /// A seed for the mutations that differs per run; a failure prints it, and NETCODE_FUZZ_SEED replays it.
     static let seed: UInt64 = ProcessInfo.processInfo.environment["NETCODE_FUZZ_SEED"].flatMap { UInt64($0) }

@@ -57,7 +57,7 @@ struct ReplayProtectionTests {
         var (client, server) = RealtimeFixtures.connectionPair()
         _ = server.open(client.seal(type: .keepalive, payload: ByteBuffer(), now: 0), now: 0)
         var forged = client.seal(type: .keepalive, payload: ByteBuffer(), now: 0)
-        forged.setInteger(UInt16(40_000), at: 8)
+        forged.setInteger(UInt16(40_000), at: 5)  // the wire sequence
         let before = server.received
         #expect(server.open(forged, now: 1) == .dropped(.badTag))
         #expect(server.received == before)

@@ -10,11 +10,13 @@ import Testing
         var output: String
     }
 
-    static func run(_ arguments: [String]) throws -> Run {
+    /// Waits for the process on a thread of its own: a test blocking the cooperative pool (two threads
+    /// on two cores) starves every async test running beside it.
+    static func run(_ arguments: [String]) async throws -> Run {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("netcode-cli-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let process = try NetcodeBinary.start(arguments, log: log)
-        process.waitUntilExit()
+        try await onOwnThread { process.waitUntilExit() }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return Run(status: process.terminationStatus, reason: process.terminationReason, output: output)
     }
@@ -25,8 +27,8 @@ import Testing
         ["server", "--idle-timeout", "nan"],
         ["server", "--session-timeout=-1s"],
     ])
-    func outOfRangeDurationsAreValidationErrors(_ arguments: [String]) throws {
-        let run = try Self.run(arguments)
+    func outOfRangeDurationsAreValidationErrors(_ arguments: [String]) async throws {
+        let run = try await Self.run(arguments)
         #expect(run.reason == .exit, "no trap: \(run.output)")
         #expect(run.status == 64, "a usage error: \(run.output)")
         #expect(run.output.contains("invalid"), "\(run.output)")
@@ -39,27 +41,27 @@ import Testing
         ["server", "--failed-login-window", "0s"],
         ["server", "--login-block", "forever"],
     ])
-    func loginLimitOptionsAreChecked(_ arguments: [String]) throws {
-        let run = try Self.run(arguments)
+    func loginLimitOptionsAreChecked(_ arguments: [String]) async throws {
+        let run = try await Self.run(arguments)
         #expect(run.reason == .exit && run.status == 64, "a usage error: \(run.output)")
         #expect(run.output.contains(arguments[1]), "the message names the option: \(run.output)")
     }
 
-    @Test func labRunHelpWorks() throws {
-        let run = try Self.run(["lab", "run", "--help"])
+    @Test func labRunHelpWorks() async throws {
+        let run = try await Self.run(["lab", "run", "--help"])
         #expect(run.reason == .exit)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("--side"), "\(run.output)")
         // A command still needs the terminator, and gets a clear error without it.
-        let bare = try Self.run(["lab", "run", "ls"])
+        let bare = try await Self.run(["lab", "run", "ls"])
         #expect(bare.reason == .exit && bare.status == 64, "\(bare.output)")
     }
 
-    @Test func resultsOnAMistypedDatabaseSaysTheFileDoesNotExist() throws {
+    @Test func resultsOnAMistypedDatabaseSaysTheFileDoesNotExist() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("netcode-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("typo.sqlite").path
-        let run = try Self.run(["results", "--db", path])
+        let run = try await Self.run(["results", "--db", path])
         #expect(run.status != 0)
         #expect(run.output.contains("does not exist"), "\(run.output)")
         #expect(!FileManager.default.fileExists(atPath: path), "nothing was created")
