@@ -116,7 +116,7 @@ public struct RealtimeConnection: Sendable {
         )
         authenticator.appendTag(extendedSequence: sequence, to: &datagram)
         nextSequence += 1
-        sent.record(sequence: sequence, sentAt: now, size: datagram.readableBytes)
+        sent.record(sequence: sequence, sentAt: now)
         stats.packetsSent += 1
         stats.bytesSent += UInt64(datagram.readableBytes)
         lastSentAt = now
