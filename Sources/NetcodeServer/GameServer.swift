@@ -147,11 +147,11 @@ public final class GameServer: Service, Sendable {
                 group.addTask { await discovery?.run() }
                 if let admin { group.addTask { await admin.run() } }
                 do {
+                    let limits = LobbyConnection.Limits(self.configuration)
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
-                            group.addTask {
-                                await LobbyConnection(channel: connection.channel, frameLimit: connection.frameLimit, lobby: self.lobby, matchHost: matchHost, configuration: self.configuration, logger: self.logger).run()
-                            }
+                            let lobbyConnection = LobbyConnection(channel: connection.channel, frameLimit: connection.frameLimit, lobby: self.lobby, matchHost: matchHost, limits: limits, logger: self.logger)
+                            group.addTask { await lobbyConnection.run() }
                         }
                     }
                 } catch {

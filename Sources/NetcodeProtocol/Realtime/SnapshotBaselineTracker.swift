@@ -17,21 +17,27 @@ public struct SnapshotBaselineTracker: Sendable {
     public private(set) var deltaSnapshotsSent: UInt64 = 0
 
     private var sentStates: SnapshotRing
-    /// Which snapshot tick each recent packet carried, flat (an impossible sequence marks an empty slot).
+    /// Which snapshot tick each recent packet carried, flat, 8 bytes a packet: the sequence's low 32 bits
+    /// plus one (0 marks an empty slot) and the tick.
     private var sequenceTicks: [SequenceTick]
 
     private struct SequenceTick: Sendable {
-        var sequence: UInt64
+        var sequenceMark: UInt32
         var tick: UInt32
-        static let empty = SequenceTick(sequence: .max, tick: 0)
+        static let empty = SequenceTick(sequenceMark: 0, tick: 0)
+
+        static func mark(_ sequence: UInt64) -> UInt32 {
+            UInt32(truncatingIfNeeded: sequence) &+ 1
+        }
     }
 
     /// - Parameters:
     ///   - maxBaselineAge: ticks; clamped to 1...63. Keep it below the client's ring capacity
     ///     (``SnapshotReceiver/init(capacity:)``, 64 by default). 30 is one second at 30 ticks/s.
-    ///   - sequenceCapacity: packets whose snapshot tick is remembered for acks to find; an ack names a
-    ///     packet at most 33 behind the peer's newest, plus what is in flight.
-    public init(maxBaselineAge: UInt32 = 30, sequenceCapacity: Int = 128) {
+    ///   - sequenceCapacity: packets whose snapshot tick is remembered for acks to find. A baseline is at
+    ///     most 63 ticks old and the server sends one snapshot a tick, so a packet more than 64 sequences
+    ///     back carries (but for a rare keepalive or path challenge in between) a snapshot too old to use.
+    public init(maxBaselineAge: UInt32 = 30, sequenceCapacity: Int = 64) {
         self.maxBaselineAge = min(max(maxBaselineAge, 1), SnapshotCodec.maxBaselineOffset)
         self.sentStates = SnapshotRing(capacity: Int(self.maxBaselineAge) + 2)
         self.sequenceTicks = Array(repeating: .empty, count: max(sequenceCapacity, 1))
@@ -40,7 +46,7 @@ public struct SnapshotBaselineTracker: Sendable {
     /// Remembers that the packet with extended sequence `sequence` carries `state`.
     public mutating func recordSent(_ state: SnapshotState, sequence: UInt64) {
         sentStates.insert(state)
-        sequenceTicks[slot(sequence)] = SequenceTick(sequence: sequence, tick: state.tick)
+        sequenceTicks[slot(sequence)] = SequenceTick(sequenceMark: SequenceTick.mark(sequence), tick: state.tick)
     }
 
     /// Takes the acks of a packet from the client; the newest acknowledged snapshot becomes the baseline.
@@ -50,7 +56,7 @@ public struct SnapshotBaselineTracker: Sendable {
 
     private mutating func acknowledge(sequence: UInt64) {
         let entry = sequenceTicks[slot(sequence)]
-        guard entry.sequence == sequence else { return }
+        guard entry.sequenceMark == SequenceTick.mark(sequence) else { return }
         if acknowledgedTick.map({ entry.tick > $0 }) ?? true {
             acknowledgedTick = entry.tick
         }
