@@ -1,7 +1,8 @@
 import NIOConcurrencyHelpers
 
-/// Unstructured tasks that must finish before shutdown completes: each is counted when it is spawned,
-/// not when it first runs, so ``wait()`` cannot return before a task that has not started yet.
+/// Work that must finish before shutdown completes: unstructured tasks, each counted when it is spawned,
+/// not when it first runs, so ``wait()`` cannot return before a task that has not started yet; and work
+/// that is not one task (a lobby connection, from open to close), counted by ``begin()`` and ``end()``.
 final class TaskTracker: Sendable {
     private struct State {
         var running = 0
@@ -12,20 +13,30 @@ final class TaskTracker: Sendable {
 
     /// Starts `body` as a task, counted from now.
     func spawn(_ body: @escaping @Sendable () async -> Void) {
-        self.state.withLockedValue { $0.running += 1 }
+        self.begin()
         Task {
             await body()
-            let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-                state.running -= 1
-                guard state.running == 0 else { return [] }
-                defer { state.waiters.removeAll() }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume() }
+            self.end()
         }
     }
 
-    /// Returns once every spawned task has finished.
+    /// Counts one piece of work from now until its ``end()``.
+    func begin() {
+        self.state.withLockedValue { $0.running += 1 }
+    }
+
+    /// One piece of work counted by ``begin()`` is done.
+    func end() {
+        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            state.running -= 1
+            guard state.running == 0 else { return [] }
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once every spawned task and every begun piece of work has finished.
     func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = self.state.withLockedValue { state -> Bool in
