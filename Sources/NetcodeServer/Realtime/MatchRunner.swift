@@ -116,7 +116,9 @@ final class MatchRunner {
         let history = self.history
         var tick = ByteBufferAllocator().buffer(capacity: capacity * self.slots.count)
         self.written.removeAll(keepingCapacity: true)
-        for (index, slot) in self.slots.enumerated() where slot.connected {
+        // A held seat (its lobby connection dropped) gets nothing: its old address or connection may no
+        // longer be the player's, and the player resumes from a full snapshot on a fresh session.
+        for (index, slot) in self.slots.enumerated() where slot.connected && !slot.awaitingReconnect {
             let inputs = slot.inputs.newestSequence
             let start = tick.writerIndex
             slot.connection.startPacket(type: .snapshot, in: &tick)
