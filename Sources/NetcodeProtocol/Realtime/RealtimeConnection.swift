@@ -85,6 +85,17 @@ public struct RealtimeConnection: Sendable {
     /// `mutating` only so that a caller holding the connection in a class property gets it in place: a
     /// non-mutating call across modules copied the whole connection (and retained everything in it).
     public mutating func startPacket(type: PacketType, payloadCapacity: Int) -> ByteBuffer {
+        var datagram = ByteBufferAllocator().buffer(capacity: RealtimePacket.minPacketSize + payloadCapacity)
+        self.startPacket(type: type, in: &datagram)
+        return datagram
+    }
+
+    /// Like ``startPacket(type:payloadCapacity:)``, but starts the packet at the end of `buffer`, which
+    /// may hold other packets before it: its reader index moves to where this packet starts, so after
+    /// ``finishPacket(_:now:)`` the readable bytes are exactly this datagram. A server writes one tick's
+    /// packets one after another into one buffer this way, then hands out slices of it: one allocation
+    /// per tick instead of two per packet.
+    public mutating func startPacket(type: PacketType, in buffer: inout ByteBuffer) {
         let (ack, ackBits) = received.ack
         let header = PacketHeader(
             type: type,
@@ -93,10 +104,8 @@ public struct RealtimeConnection: Sendable {
             ack: ack,
             ackBits: ackBits
         )
-        var datagram = ByteBuffer()
-        datagram.reserveCapacity(RealtimePacket.minPacketSize + payloadCapacity)
-        header.write(to: &datagram)
-        return datagram
+        buffer.moveReaderIndex(to: buffer.writerIndex)
+        header.write(to: &buffer)
     }
 
     /// The second half of sealing in place: appends the tag over the header and payload, and uses up

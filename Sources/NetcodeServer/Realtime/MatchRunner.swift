@@ -32,8 +32,16 @@ final class MatchRunner {
     private(set) var finishReason: DisconnectMessage.Reason?
     private let maximumCatchUp = 5
     private let logger: Logger
-    /// The state every player's snapshot is encoded from this tick; built once per snapshot tick.
-    private var snapshotScratch: [PlayerSnapshot] = []
+    /// The states sent in the last ticks, the baselines of every player's deltas: one ring for the match.
+    private var history = SnapshotRing(capacity: SnapshotBaselineTracker().historyCapacity)
+    /// Where each player's packet lies in the tick's shared buffer (kept between ticks for its capacity).
+    private var written: [WrittenPacket] = []
+
+    private struct WrittenPacket {
+        var slot: Int
+        var start: Int
+        var length: Int
+    }
 
     init(matchID: UInt64, roomID: UInt32, roomName: String, transport: UpdateTransport, settings: MatchSettings, seed: UInt64, slots: [PlayerSlot], now: UInt64, logger: Logger) throws {
         self.matchID = matchID
@@ -101,21 +109,34 @@ final class MatchRunner {
     private func sendSnapshots(now: UInt64, output: inout MatchOutput) {
         let state = self.snapshotState()
         // Full snapshot size: a delta is never larger, so one reservation fits every player's packet.
-        let capacity = SnapshotCodec.headerSize + 2 + state.players.count * 8 + state.coins.count * 6
-        for (index, slot) in self.slots.enumerated() where slot.connected {
+        let capacity = RealtimePacket.minPacketSize + SnapshotCodec.headerSize + 2 + state.players.count * 8 + state.coins.count * 6
+        // Every player's packet is written (header, snapshot, tag) one after another into one buffer,
+        // then goes out as a slice of it: one allocation per tick, not two per packet.
+        self.history.insert(state)
+        let history = self.history
+        var tick = ByteBufferAllocator().buffer(capacity: capacity * self.slots.count)
+        self.written.removeAll(keepingCapacity: true)
+        // A held seat (its lobby connection dropped) gets nothing: its old address or connection may no
+        // longer be the player's, and the player resumes from a full snapshot on a fresh session.
+        for (index, slot) in self.slots.enumerated() where slot.connected && !slot.awaitingReconnect {
             let inputs = slot.inputs.newestSequence
-            // Header, snapshot and tag written once, in the buffer that goes out.
-            var packet = slot.connection.startPacket(type: .snapshot, payloadCapacity: capacity)
+            let start = tick.writerIndex
+            slot.connection.startPacket(type: .snapshot, in: &tick)
             let sequence = slot.connection.nextSequence
             do {
-                try slot.baselines.writePayload(for: state, lastProcessedInput: inputs, now: now, sequence: sequence, to: &packet)
-                slot.connection.finishPacket(&packet, now: now)
+                try slot.baselines.writePayload(for: state, history: history, lastProcessedInput: inputs, now: now, sequence: sequence, to: &tick)
+                slot.connection.finishPacket(&tick, now: now)
             } catch {
+                tick.moveWriterIndex(to: start)
                 self.logger.error("snapshot could not be encoded", metadata: ["match": "\(self.matchID)", "error": "\(error)"])
                 continue
             }
             slot.snapshotsSent += 1
-            self.deliver(packet, to: index, output: &output)
+            self.written.append(WrittenPacket(slot: index, start: start, length: tick.writerIndex - start))
+        }
+        tick.moveReaderIndex(to: 0)
+        for packet in self.written {
+            self.deliver(tick.getSlice(at: packet.start, length: packet.length)!, to: packet.slot, output: &output)
         }
     }
 

@@ -120,17 +120,20 @@ struct HotPathEquivalenceTests {
     @Test("the pre-keyed tag is HMAC-SHA256 over the extended sequence, header and payload")
     func tagIsHMAC() {
         var generator = RealtimeFixtures.Random(seed: 23)
-        for keyLength in [32, 64, 100] {
+        for keyLength in [0, 1, 32, 64, 65, 100] {
             let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let authenticator = PacketAuthenticator(keyBytes: key)
-            for length in [0, 1, 31, 55, 56, 63, 64, 65, 200, 1184] {
+            for length in [0, 1, 31, 47, 48, 55, 56, 57, 63, 64, 65, 111, 112, 119, 120, 200, 1184] {
                 let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
                 let sequence = UInt64.random(in: 0...UInt64.max, using: &generator)
-                let tag = authenticator.tag(extendedSequence: sequence, authenticated: ByteBuffer(bytes: bytes).readableBytesView)
                 var message = withUnsafeBytes(of: sequence.bigEndian) { Array($0) }
                 message += bytes
                 let expected = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))
-                #expect(Array(tag.withUnsafeBytes { Array($0) }) == Array(expected), "key \(keyLength) bytes, message \(length) bytes")
+                // Both block functions: the processor's SHA extensions (when it has them) and portable C.
+                for portable in [false, true] {
+                    let tag = authenticator.tag(extendedSequence: sequence, authenticated: ByteBuffer(bytes: bytes).readableBytesView, portable: portable)
+                    #expect(tag == Array(expected), "key \(keyLength) bytes, message \(length) bytes, portable \(portable)")
+                }
             }
         }
     }
