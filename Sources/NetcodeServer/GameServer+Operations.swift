@@ -86,7 +86,7 @@ extension GameServer {
     /// draining or stopping.
     func readinessProblem() async -> String? {
         let (bound, draining, stopping) = self.state.withLockedValue {
-            ($0.listener?.channel.isActive == true && $0.realtime != nil, $0.draining, $0.shutdownRequested)
+            ($0.listener?.isActive == true && $0.realtime != nil, $0.draining, $0.shutdownRequested)
         }
         if stopping { return "shutting down" }
         if draining { return "draining" }
@@ -202,7 +202,7 @@ extension GameServer {
     }
 
     func status() async -> AdminStatus {
-        let (realtime, port) = self.state.withLockedValue { ($0.realtime, $0.listener?.channel.localAddress?.port) }
+        let (realtime, port) = self.state.withLockedValue { ($0.realtime, $0.listener?.localAddress?.port) }
         var matches = 0
         var sessions = 0
         for handle in realtime?.director.shards ?? [] {

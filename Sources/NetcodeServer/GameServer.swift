@@ -28,9 +28,12 @@ public final class GameServer: Service, Sendable {
     /// The server's own tasks outside ``run()``'s task group: the shutdown grace timer, a drain's wait,
     /// the admin socket's delayed shutdown. ``run()`` cancels the timers and waits for all of them.
     let chores = TaskTracker()
+    /// Every open lobby connection and every task handling one's messages: ``run()`` returns only once
+    /// none is left.
+    let connectionWork = TaskTracker()
 
     struct RunState {
-        var listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>?
+        var listener: (any Channel)?
         var realtime: RealtimeEndpoint?
         var shutdownRequested = false
         var admin: AdminSocket?
@@ -56,7 +59,7 @@ public final class GameServer: Service, Sendable {
     /// Every realtime shard's UDP port, in shard order, once bound.
     public var udpPorts: [Int] { self.state.withLockedValue { $0.realtime?.ports ?? [] } }
     /// The lobby's bound port, once bound.
-    public var tcpPort: Int? { self.state.withLockedValue { $0.listener?.channel.localAddress?.port } }
+    public var tcpPort: Int? { self.state.withLockedValue { $0.listener?.localAddress?.port } }
     var isShuttingDown: Bool { self.state.withLockedValue { $0.shutdownRequested } }
 
     public init(
@@ -107,17 +110,17 @@ public final class GameServer: Service, Sendable {
     @discardableResult
     public func bind() async throws -> Int {
         if let listener = self.state.withLockedValue({ $0.listener }) {
-            return listener.channel.localAddress?.port ?? self.configuration.tcpPort
+            return listener.localAddress?.port ?? self.configuration.tcpPort
         }
         // The admin socket first: a second server pointed at a live one's socket stops before it binds
         // anything else.
         let admin = try await self.makeAdminSocket()
         let realtime: RealtimeEndpoint
-        let listener: NIOAsyncChannel<AcceptedLobbyChannel, Never>
+        let listener: any Channel
         let probes: ProbeServer?
         do {
             realtime = try await self.makeRealtimeEndpoint()
-            listener = try await self.makeListener()
+            listener = try await self.makeListener(matchHost: realtime.director)
             probes = try await self.makeProbeServer()
         } catch {
             await admin?.abandon()
@@ -129,7 +132,7 @@ public final class GameServer: Service, Sendable {
             $0.admin = admin
             $0.probes = probes
         }
-        let port = listener.channel.localAddress?.port ?? self.configuration.tcpPort
+        let port = listener.localAddress?.port ?? self.configuration.tcpPort
         self.logger.info("lobby listening", metadata: ["address": "\(self.configuration.host):\(port)", "transport": "tcp"])
         await self.startDiscovery()
         return port
@@ -138,7 +141,6 @@ public final class GameServer: Service, Sendable {
     public func run() async throws {
         try await self.bind()
         guard let (listener, realtime) = self.state.withLockedValue({ state in state.listener.flatMap { l in state.realtime.map { (l, $0) } } }) else { return }
-        let matchHost = realtime.director
         let discovery = self.discoveryResponder.withLockedValue { $0 }
         let admin = self.state.withLockedValue { $0.admin }
         await withGracefulShutdownHandler {
@@ -146,17 +148,14 @@ public final class GameServer: Service, Sendable {
                 group.addTask { await self.reportStatus(every: .seconds(10)) }
                 group.addTask { await discovery?.run() }
                 if let admin { group.addTask { await admin.run() } }
+                // Connections are served by their channel handlers (LobbyConnectionHandler), not by a
+                // task each. The listener closes on shutdown; then every connection is waited for.
                 do {
-                    let limits = LobbyConnection.Limits(self.configuration)
-                    try await listener.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            let lobbyConnection = LobbyConnection(channel: connection.channel, frameLimit: connection.frameLimit, lobby: self.lobby, matchHost: matchHost, limits: limits, logger: self.logger)
-                            group.addTask { await lobbyConnection.run() }
-                        }
-                    }
+                    try await listener.closeFuture.get()
                 } catch {
                     self.logger.error("lobby listener failed", metadata: ["error": "\(error)"])
                 }
+                await self.connectionWork.wait()
             }
         } onGracefulShutdown: {
             self.shutdown()
@@ -174,7 +173,7 @@ public final class GameServer: Service, Sendable {
     /// Starts a graceful shutdown: no new connections, `goingAway` to every client, then every socket
     /// closed. ``run()`` returns when that is done.
     public func shutdown() {
-        let listener = self.state.withLockedValue { state -> NIOAsyncChannel<AcceptedLobbyChannel, Never>? in
+        let listener = self.state.withLockedValue { state -> (any Channel)? in
             guard !state.shutdownRequested else { return nil }
             state.shutdownRequested = true
             return state.listener
@@ -182,7 +181,7 @@ public final class GameServer: Service, Sendable {
         guard let listener else { return }
         self.discoveryResponder.withLockedValue { $0 }?.close()
         self.logger.info("shutting down: no new connections, telling clients")
-        listener.channel.close(promise: nil)
+        listener.close(promise: nil)
         self.state.withLockedValue { $0.admin }?.close()
         if let realtime = self.state.withLockedValue({ $0.realtime }) {
             for handle in realtime.director.shards {
@@ -337,9 +336,11 @@ public final class GameServer: Service, Sendable {
         }
     }
 
-    private func makeListener() async throws -> NIOAsyncChannel<AcceptedLobbyChannel, Never> {
+    private func makeListener(matchHost: any MatchHosting) async throws -> any Channel {
         let configuration = self.configuration
         let lowWaterMark = min(64 * 1024, configuration.maximumQueuedBytes / 2)
+        let (lobby, logger, tracker) = (self.lobby, self.logger, self.connectionWork)
+        let limits = LobbyConnection.Limits(configuration)
         return try await ServerBootstrap(group: self.eventLoopGroup)
             .serverChannelOption(.backlog, value: configuration.listenBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -352,21 +353,24 @@ public final class GameServer: Service, Sendable {
             // Lobby frames are small: start each read at 256 bytes (the default 2 KiB buffer per read,
             // kept while a frame is incomplete, was most of a connected player's memory).
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536))
-            .bind(host: configuration.host, port: configuration.tcpPort) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
                     let frameLimit = LobbyFrameLimit(afterLogin: configuration.maximumFrameSize)
+                    let connection = LobbyConnection(channel: channel, frameLimit: frameLimit, lobby: lobby, matchHost: matchHost, limits: limits, logger: logger)
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LoginAwareFrameDecoder(limit: frameLimit)),
                         MessageToByteHandler(LobbyFrameEncoder()),
                         IdleStateHandler(readTimeout: idleTimeout),
                         IdleTimeoutHandler(timeout: configuration.idleTimeout),
+                        LobbyConnectionHandler(
+                            queue: LobbyConnectionQueue(worker: connection, tracker: tracker),
+                            framesPerSecond: limits.framesPerSecond, frameBurst: limits.frameBurst
+                        ),
                     ])
-                    return AcceptedLobbyChannel(
-                        channel: try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel),
-                        frameLimit: frameLimit
-                    )
                 }
             }
+            .bind(host: configuration.host, port: configuration.tcpPort)
+            .get()
     }
 }

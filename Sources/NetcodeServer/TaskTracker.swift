@@ -1,7 +1,8 @@
 import NIOConcurrencyHelpers
 
-/// Unstructured tasks that must finish before shutdown completes: each is counted when it is spawned,
-/// not when it first runs, so ``wait()`` cannot return before a task that has not started yet.
+/// Work that must finish before shutdown completes: unstructured tasks, each counted when it is spawned,
+/// not when it first runs, so ``wait()`` cannot return before a task that has not started yet; and work
+/// that is not one task (a lobby connection, from open to close), counted by ``begin()`` and ``end()``.
 ///
 /// Two kinds: work (a password check, a result write, a hand-off to a match) runs to its end, and
 /// shutdown waits for it; a timer (a held seat's grace, the shutdown grace, a match waiting for capacity)
@@ -31,8 +32,8 @@ final class TaskTracker: Sendable {
 
     /// Starts `body` as a task, counted from now.
     func spawn(_ kind: Kind = .work, _ body: @escaping @Sendable () async -> Void) {
+        self.begin()
         let id = self.state.withLockedValue { state -> Int in
-            state.running += 1
             defer { state.nextID += 1 }
             return state.nextID
         }
@@ -50,10 +51,22 @@ final class TaskTracker: Sendable {
     }
 
     private func finished(_ id: Int, kind: Kind) {
-        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-            if kind == .timer, state.timers.removeValue(forKey: id) == nil, !state.timersCancelled {
-                state.endedEarly.insert(id)
+        if kind == .timer {
+            self.state.withLockedValue { state in
+                if state.timers.removeValue(forKey: id) == nil, !state.timersCancelled { state.endedEarly.insert(id) }
             }
+        }
+        self.end()
+    }
+
+    /// Counts one piece of work from now until its ``end()``.
+    func begin() {
+        self.state.withLockedValue { $0.running += 1 }
+    }
+
+    /// One piece of work counted by ``begin()`` (or a spawned task) is done.
+    func end() {
+        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             state.running -= 1
             guard state.running == 0 else { return [] }
             defer { state.waiters.removeAll() }
@@ -75,7 +88,7 @@ final class TaskTracker: Sendable {
     /// Tasks spawned and not yet finished.
     var running: Int { self.state.withLockedValue { $0.running } }
 
-    /// Returns once every spawned task has finished.
+    /// Returns once every spawned task and every begun piece of work has finished.
     func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = self.state.withLockedValue { state -> Bool in

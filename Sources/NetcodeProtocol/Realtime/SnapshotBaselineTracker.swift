@@ -3,10 +3,14 @@ import NIOCore
 /// The server's record, for one client, of which snapshot each packet carried and which of them the
 /// client has acknowledged: the newest acknowledged one is the baseline for delta encoding.
 ///
-/// Flow per tick: ``makePayload(for:lastProcessedInput:now:sequence:)`` with the connection's
+/// Flow per tick: ``makePayload(for:history:lastProcessedInput:now:sequence:)`` with the connection's
 /// ``RealtimeConnection/nextSequence``, then seal. For each packet accepted from the client, pass its
 /// `newlyAcked` to ``acknowledge(_:)``. When nothing newer than ``maxBaselineAge`` ticks has been
 /// acknowledged, snapshots go out in full until an ack arrives again.
+///
+/// The states themselves live in a ``SnapshotRing`` the caller keeps and passes in: every player of a
+/// match is sent the same world, so a server keeps one ring per match (one insert per tick) instead of
+/// one per player (a ring of 32 states was 1 KiB per player, and an insert per player per tick).
 public struct SnapshotBaselineTracker: Sendable {
     /// The oldest baseline used, in ticks behind the snapshot being sent (1...63, what the base byte carries).
     public let maxBaselineAge: UInt32
@@ -16,7 +20,6 @@ public struct SnapshotBaselineTracker: Sendable {
     public private(set) var fullSnapshotsSent: UInt64 = 0
     public private(set) var deltaSnapshotsSent: UInt64 = 0
 
-    private var sentStates: SnapshotRing
     /// Which snapshot tick each recent packet carried, flat, 8 bytes a packet: the sequence's low 32 bits
     /// plus one (0 marks an empty slot) and the tick.
     private var sequenceTicks: [SequenceTick]
@@ -39,14 +42,15 @@ public struct SnapshotBaselineTracker: Sendable {
     ///     back carries (but for a rare keepalive or path challenge in between) a snapshot too old to use.
     public init(maxBaselineAge: UInt32 = 30, sequenceCapacity: Int = 64) {
         self.maxBaselineAge = min(max(maxBaselineAge, 1), SnapshotCodec.maxBaselineOffset)
-        self.sentStates = SnapshotRing(capacity: Int(self.maxBaselineAge) + 2)
         self.sequenceTicks = Array(repeating: .empty, count: max(sequenceCapacity, 1))
     }
 
-    /// Remembers that the packet with extended sequence `sequence` carries `state`.
-    public mutating func recordSent(_ state: SnapshotState, sequence: UInt64) {
-        sentStates.insert(state)
-        sequenceTicks[slot(sequence)] = SequenceTick(sequenceMark: SequenceTick.mark(sequence), tick: state.tick)
+    /// Slots the history passed in must have to hold every baseline this tracker may use.
+    public var historyCapacity: Int { Int(maxBaselineAge) + 2 }
+
+    /// Remembers that the packet with extended sequence `sequence` carries the snapshot of `tick`.
+    public mutating func recordSent(tick: UInt32, sequence: UInt64) {
+        sequenceTicks[slot(sequence)] = SequenceTick(sequenceMark: SequenceTick.mark(sequence), tick: tick)
     }
 
     /// Takes the acks of a packet from the client; the newest acknowledged snapshot becomes the baseline.
@@ -67,48 +71,59 @@ public struct SnapshotBaselineTracker: Sendable {
         for sequence in sequences { self.acknowledge(sequence: sequence) }
     }
 
-    /// The baseline to encode the snapshot of `tick` against, or `nil` to send it in full: when nothing
-    /// is acknowledged, the acknowledged state is too old or no longer kept.
-    public func baseline(forTick tick: UInt32) -> SnapshotState? {
+    /// The tick whose state the snapshot of `tick` may be encoded against, or `nil` to send it in full:
+    /// nothing is acknowledged yet, or the acknowledged tick is too old.
+    public func baselineTick(forTick tick: UInt32) -> UInt32? {
         guard let acknowledgedTick else { return nil }
         let age = tick &- acknowledgedTick
         guard age >= 1, age <= maxBaselineAge else { return nil }
-        return sentStates.state(at: acknowledgedTick)
+        return acknowledgedTick
+    }
+
+    /// The baseline state for the snapshot of `tick` from `history`, or `nil` to send it in full (also
+    /// when `history` no longer holds it).
+    public func baseline(forTick tick: UInt32, in history: SnapshotRing) -> SnapshotState? {
+        baselineTick(forTick: tick).flatMap { history.state(at: $0) }
     }
 
     /// Encodes the snapshot for this client against the current baseline and records it as sent.
     ///
     /// - Parameters:
-    ///   - state: the world at this tick.
+    ///   - state: the world at this tick; inserted into `history`.
+    ///   - history: the states sent recently, at least ``historyCapacity`` slots.
     ///   - lastProcessedInput: the newest input of this client already applied.
     ///   - now: nanoseconds of the shared monotonic clock (the send time stamped in the snapshot).
     ///   - sequence: the extended sequence of the packet that will carry it: the connection's
     ///     ``RealtimeConnection/nextSequence``, read just before sealing.
     public mutating func makePayload(
         for state: SnapshotState,
+        history: inout SnapshotRing,
         lastProcessedInput: UInt32,
         now: UInt64,
         sequence: UInt64
     ) throws(SnapshotEncodingError) -> ByteBuffer {
+        history.insert(state)
         var payload = ByteBuffer()
-        try writePayload(for: state, lastProcessedInput: lastProcessedInput, now: now, sequence: sequence, to: &payload)
+        try writePayload(for: state, history: history, lastProcessedInput: lastProcessedInput, now: now, sequence: sequence, to: &payload)
         return payload
     }
 
-    /// Like ``makePayload(for:lastProcessedInput:now:sequence:)``, but appends the payload to `buffer`
-    /// (the packet being sealed), so the snapshot is written once, in place.
+    /// Like ``makePayload(for:history:lastProcessedInput:now:sequence:)``, but appends the payload to
+    /// `buffer` (the packet being sealed), so the snapshot is written once, in place, and leaves
+    /// inserting `state` into `history` to the caller: once per tick for every player it sends to.
     public mutating func writePayload(
         for state: SnapshotState,
+        history: SnapshotRing,
         lastProcessedInput: UInt32,
         now: UInt64,
         sequence: UInt64,
         to buffer: inout ByteBuffer
     ) throws(SnapshotEncodingError) {
         let message = SnapshotMessage(state: state, sendTime: now, lastProcessedInput: lastProcessedInput)
-        let base = baseline(forTick: state.tick)
+        let base = baseline(forTick: state.tick, in: history)
         try SnapshotCodec.encode(message, baseline: base, into: &buffer)
         if base == nil { fullSnapshotsSent += 1 } else { deltaSnapshotsSent += 1 }
-        recordSent(state, sequence: sequence)
+        recordSent(tick: state.tick, sequence: sequence)
     }
 
     private func slot(_ sequence: UInt64) -> Int {

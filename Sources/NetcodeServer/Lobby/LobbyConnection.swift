@@ -1,20 +1,29 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NetcodeProtocol
 
-/// Serves one accepted lobby connection until it closes: reads frames, enforces the flood limit, decodes
-/// messages and hands them to the lobby. Catches its own errors, so one bad client can't stop the server.
+/// Serves one accepted lobby connection's events (see ``LobbyConnectionHandler``): admits it, hands its
+/// messages to the lobby, writes the error that ends it, and tells the lobby it closed. Catches its own
+/// errors, so one bad client can't stop the server.
 ///
-/// A class holding only the few settings it reads: every suspended async frame of the connection's task
-/// keeps a copy of `self`, and with the whole ``ServerConfiguration`` inline those frames cost about
-/// 11 KiB per idle connection (measured with heaptrack at 1,000 players).
-final class LobbyConnection: Sendable {
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+/// It holds only the few settings it reads: one of these lives as long as its connection, idle or not.
+final class LobbyConnection: LobbyConnectionWorker {
+    let channel: any Channel
     let frameLimit: LobbyFrameLimit
     let lobby: LobbyService
     let matchHost: (any MatchHosting)?
     let limits: Limits
     let logger: Logger
+    /// Set by the open event; the queue handles one event at a time, the lock only makes that visible
+    /// to the compiler.
+    private let admission = NIOLockedValueBox(Admission.pending)
+
+    private enum Admission {
+        case pending
+        case opened(LobbyConnectionHandle)
+        case refused
+    }
 
     /// The settings a connection reads.
     struct Limits: Sendable {
@@ -33,7 +42,7 @@ final class LobbyConnection: Sendable {
         }
     }
 
-    init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, frameLimit: LobbyFrameLimit, lobby: LobbyService, matchHost: (any MatchHosting)?, limits: Limits, logger: Logger) {
+    init(channel: any Channel, frameLimit: LobbyFrameLimit, lobby: LobbyService, matchHost: (any MatchHosting)?, limits: Limits, logger: Logger) {
         self.channel = channel
         self.frameLimit = frameLimit
         self.lobby = lobby
@@ -42,82 +51,98 @@ final class LobbyConnection: Sendable {
         self.logger = logger
     }
 
-    func run() async {
-        let address = self.channel.channel.remoteAddress?.ipAddress ?? "unknown"
-        do {
-            try await self.channel.executeThenClose { inbound, _ in
-                let admission = await self.lobby.open(
-                    channel: self.channel.channel, address: address, frameLimit: self.frameLimit,
-                    maximumConnections: self.limits.maximumConnections,
-                    maximumPerAddress: self.limits.maximumPerAddress,
-                    trustedAddresses: self.limits.trustedAddresses
-                )
-                guard case .opened(let handle) = admission else {
-                    if case .refused(let reason) = admission { try await self.finalError(.serverFull, reason) }
-                    return
-                }
-                var logger = self.logger
-                logger[metadataKey: "connection"] = "\(handle.id)"
-                logger.debug("lobby connection opened", metadata: ["peer": "\(address)"])
-                defer { logger.debug("lobby connection closed") }
-                do {
-                    try await self.serve(inbound, handle: handle, logger: logger)
-                } catch let error as LobbyFrameError {
-                    logger.info("closing lobby client after a bad frame", metadata: ["error": "\(error)"])
-                    let untilLogin = self.frameLimit.value < self.frameLimit.afterLogin ? " (frames are limited to \(self.frameLimit.value) bytes until login)" : ""
-                    try? await self.finalError(.frameTooLarge, "\(error)\(untilLogin)")
-                } catch {
-                    logger.debug("lobby connection ended with an error", metadata: ["error": "\(error)"])
-                }
-                await self.lobby.closed(handle.id)
+    func handle(_ event: LobbyConnectionEvent) async {
+        if case .open = event {
+            await self.open()
+            return
+        }
+        let handle: LobbyConnectionHandle? = self.admission.withLockedValue {
+            if case .opened(let handle) = $0 { handle } else { nil }
+        }
+        switch event {
+        case .open:
+            break
+        case .message(let message):
+            guard let handle else { return }
+            await self.lobby.received(message, from: handle.id)
+        case .outOfRange(let field, let value):
+            guard let handle else { return }
+            await self.lobby.receivedOutOfRange(field: field, value: value, from: handle.id)
+        case .realtime(let packet):
+            guard let handle else { return }
+            if let matchHost = self.matchHost {
+                await matchHost.receivedRealtimeFrame(packet, from: handle.id)
+            } else {
+                await self.lobby.received(.realtime(packet), from: handle.id)
             }
-        } catch {
-            self.logger.debug("lobby connection failed", metadata: ["error": "\(error)"])
+        case .end(let ending):
+            if let handle { await self.end(ending, handle: handle) }
+            self.channel.close(promise: nil)
+            try? await self.channel.closeFuture.get()
         }
     }
 
-    private func serve(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, handle: LobbyConnectionHandle, logger: Logger) async throws {
-        let clock = ContinuousClock()
-        let origin = clock.now
-        var limiter = FrameRateLimiter(rate: self.limits.framesPerSecond, burst: self.limits.frameBurst)
-        // Realtime frames skip the lobby's actor, so this connection remembers its own hello: before it,
-        // a realtime frame goes to the lobby like any other message and is refused (PROTOCOL.md 1.3).
-        var greeted = false
-        for try await frame in inbound {
-            guard limiter.allow(now: clock.now - origin) else {
-                logger.warning("closing flooding lobby client", metadata: ["peer": "\(handle.address)"])
-                try await self.finalError(.flooding, "more than \(self.limits.framesPerSecond) frames per second; connection closed")
-                return
-            }
-            let message: ClientMessage
-            do {
-                message = try ClientMessage(decoding: frame)
-            } catch LobbyDecodingError.outOfRange(let field, let value) {
-                // A whole message with an enum out of range: the frame stream is intact, so only the
-                // message is refused (PROTOCOL.md 1.2).
-                await self.lobby.receivedOutOfRange(field: field, value: value, from: handle.id)
-                continue
-            } catch let error as LobbyDecodingError {
-                let code: LobbyErrorCode
-                if case .unknownMessageType = error { code = .unknownMessage } else { code = .malformedMessage }
-                logger.info("closing lobby client after a bad message", metadata: ["error": "\(error)"])
-                try await self.finalError(code, "\(error)")
-                return
-            }
-            if case .hello = message { greeted = true }
-            if greeted, case .realtime(let packet) = message, let matchHost = self.matchHost {
-                await matchHost.receivedRealtimeFrame(packet, from: handle.id)
-                continue
-            }
-            await self.lobby.received(message, from: handle.id)
+    func resumeReading() {
+        self.channel.setOption(.autoRead, value: true).whenFailure { _ in }  // fails only once closed
+    }
+
+    /// Admission comes before any message; a refused connection gets `serverFull` and is closed.
+    private func open() async {
+        let address = self.channel.remoteAddress?.ipAddress ?? "unknown"
+        let admission = await self.lobby.open(
+            channel: self.channel, address: address, frameLimit: self.frameLimit,
+            maximumConnections: self.limits.maximumConnections,
+            maximumPerAddress: self.limits.maximumPerAddress,
+            trustedAddresses: self.limits.trustedAddresses
+        )
+        switch admission {
+        case .opened(let handle):
+            self.admission.withLockedValue { $0 = .opened(handle) }
+            self.logger(for: handle).debug("lobby connection opened", metadata: ["peer": "\(address)"])
+        case .refused(let reason):
+            self.admission.withLockedValue { $0 = .refused }
+            try? await self.finalError(.serverFull, reason)
+            self.channel.close(promise: nil)
         }
+    }
+
+    /// Writes the error the ending calls for (if any), then tells the lobby the connection is gone.
+    private func end(_ ending: LobbyConnectionEnding, handle: LobbyConnectionHandle) async {
+        let logger = self.logger(for: handle)
+        switch ending {
+        case .closed:
+            break
+        case .flooding:
+            logger.warning("closing flooding lobby client", metadata: ["peer": "\(handle.address)"])
+            try? await self.finalError(.flooding, "more than \(self.limits.framesPerSecond) frames per second; connection closed")
+        case .badMessage(let error):
+            let code: LobbyErrorCode
+            if case .unknownMessageType = error { code = .unknownMessage } else { code = .malformedMessage }
+            logger.info("closing lobby client after a bad message", metadata: ["error": "\(error)"])
+            try? await self.finalError(code, "\(error)")
+        case .badFrame(let error):
+            logger.info("closing lobby client after a bad frame", metadata: ["error": "\(error)"])
+            let untilLogin = self.frameLimit.value < self.frameLimit.afterLogin ? " (frames are limited to \(self.frameLimit.value) bytes until login)" : ""
+            try? await self.finalError(.frameTooLarge, "\(error)\(untilLogin)")
+        case .failed(let error):
+            logger.debug("lobby connection ended with an error", metadata: ["error": "\(error)"])
+        }
+        await self.lobby.closed(handle.id)
+        logger.debug("lobby connection closed")
+    }
+
+    /// The server's logger with this connection's id, made only when something is logged.
+    private func logger(for handle: LobbyConnectionHandle) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "connection"] = "\(handle.id)"
+        return logger
     }
 
     /// Writes an error that ends the connection and waits until it is on the wire; the channel closes
-    /// when the caller returns.
+    /// after.
     private func finalError(_ code: LobbyErrorCode, _ text: String) async throws {
-        var buffer = self.channel.channel.allocator.buffer(capacity: 64)
+        var buffer = self.channel.allocator.buffer(capacity: 64)
         ServerMessage.error(code: code, message: text).encode(into: &buffer)
-        try await self.channel.channel.writeAndFlush(buffer)
+        try await self.channel.writeAndFlush(buffer)
     }
 }

@@ -39,9 +39,3 @@ struct LoginAwareFrameDecoder: ByteToMessageDecoder {
         try self.decode(context: context, buffer: &buffer)
     }
 }
-
-/// An accepted lobby connection and its frame limit.
-struct AcceptedLobbyChannel: Sendable {
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    let frameLimit: LobbyFrameLimit
-}

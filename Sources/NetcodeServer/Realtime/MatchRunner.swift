@@ -32,6 +32,8 @@ final class MatchRunner {
     private(set) var finishReason: DisconnectMessage.Reason?
     private let maximumCatchUp = 5
     private let logger: Logger
+    /// The states sent in the last ticks, the baselines of every player's deltas: one ring for the match.
+    private var history = SnapshotRing(capacity: SnapshotBaselineTracker().historyCapacity)
     /// Where each player's packet lies in the tick's shared buffer (kept between ticks for its capacity).
     private var written: [WrittenPacket] = []
 
@@ -110,15 +112,19 @@ final class MatchRunner {
         let capacity = RealtimePacket.minPacketSize + SnapshotCodec.headerSize + 2 + state.players.count * 8 + state.coins.count * 6
         // Every player's packet is written (header, snapshot, tag) one after another into one buffer,
         // then goes out as a slice of it: one allocation per tick, not two per packet.
+        self.history.insert(state)
+        let history = self.history
         var tick = ByteBufferAllocator().buffer(capacity: capacity * self.slots.count)
         self.written.removeAll(keepingCapacity: true)
-        for (index, slot) in self.slots.enumerated() where slot.connected {
+        // A held seat (its lobby connection dropped) gets nothing: its old address or connection may no
+        // longer be the player's, and the player resumes from a full snapshot on a fresh session.
+        for (index, slot) in self.slots.enumerated() where slot.connected && !slot.awaitingReconnect {
             let inputs = slot.inputs.newestSequence
             let start = tick.writerIndex
             slot.connection.startPacket(type: .snapshot, in: &tick)
             let sequence = slot.connection.nextSequence
             do {
-                try slot.baselines.writePayload(for: state, lastProcessedInput: inputs, now: now, sequence: sequence, to: &tick)
+                try slot.baselines.writePayload(for: state, history: history, lastProcessedInput: inputs, now: now, sequence: sequence, to: &tick)
                 slot.connection.finishPacket(&tick, now: now)
             } catch {
                 tick.moveWriterIndex(to: start)

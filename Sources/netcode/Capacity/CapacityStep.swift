@@ -65,6 +65,9 @@ struct CapacityStep {
 
     func run() async throws -> CapacityStepResult {
         let database = self.folder.appendingPathComponent("capacity-\(self.bots).sqlite").path
+        // A fresh database each step: accounts left by an earlier run turn the swarm's registrations into
+        // failed logins, and the server's login limits then refuse bots.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         let server = try ChildProcess(self.executable, [
             "server", "--tcp-port", "\(self.tcpPort)", "--udp-port", "\(self.udpPort)", "--db", database,
             "--password-iterations", "1000", "--match-duration", "\(self.matchSeconds)", "--tick-rate", "\(self.tickRate)",

@@ -94,6 +94,7 @@ struct SnapshotBandwidthTests {
         var arena = Arena(seed: 2024, players: 10, coins: 8)
         var (client, server) = RealtimeFixtures.connectionPair()
         var tracker = SnapshotBaselineTracker()
+        var history = SnapshotRing(capacity: tracker.historyCapacity)
         var receiver = SnapshotReceiver()
         var inputs = InputHistory()
         var down = RealtimeTestLink(seed: 31)
@@ -117,7 +118,7 @@ struct SnapshotBandwidthTests {
             if now >= nextServerTick {
                 let state = arena.step(dt: 1 / 30)
                 sentStates[state.tick] = state
-                let payload = try tracker.makePayload(for: state, lastProcessedInput: 0, now: now, sequence: server.nextSequence)
+                let payload = try tracker.makePayload(for: state, history: &history, lastProcessedInput: 0, now: now, sequence: server.nextSequence)
                 let packet = server.seal(type: .snapshot, payload: payload, now: now)
                 snapshotBytes += UInt64(packet.readableBytes)
                 snapshotPackets += 1

@@ -12,29 +12,32 @@ struct SnapshotBaselineTrackerTests {
     @Test("the newest acked snapshot becomes the baseline; too old or unacked means full")
     func baselineRules() throws {
         var tracker = SnapshotBaselineTracker(maxBaselineAge: 10)
-        #expect(tracker.baseline(forTick: 1) == nil)
+        var history = SnapshotRing(capacity: tracker.historyCapacity)
+        #expect(tracker.baseline(forTick: 1, in: history) == nil)
         for tick in UInt32(1)...5 {
             // Packet sequence 100 + tick carried tick `tick`.
-            tracker.recordSent(state(tick), sequence: 100 + UInt64(tick))
+            history.insert(state(tick))
+            tracker.recordSent(tick: tick, sequence: 100 + UInt64(tick))
         }
         tracker.acknowledge([102, 104])
         #expect(tracker.acknowledgedTick == 4)
-        #expect(tracker.baseline(forTick: 6) == state(4))
+        #expect(tracker.baseline(forTick: 6, in: history) == state(4))
         // An older ack does not move the baseline back; an unknown sequence is ignored.
         tracker.acknowledge([101, 999])
         #expect(tracker.acknowledgedTick == 4)
-        #expect(tracker.baseline(forTick: 14) == state(4))
-        #expect(tracker.baseline(forTick: 15) == nil)
-        #expect(tracker.baseline(forTick: 4) == nil)
+        #expect(tracker.baseline(forTick: 14, in: history) == state(4))
+        #expect(tracker.baseline(forTick: 15, in: history) == nil)
+        #expect(tracker.baseline(forTick: 4, in: history) == nil)
     }
 
     @Test("makePayload sends full until an ack arrives, then deltas, then full again after a silence")
     func fallback() throws {
         var tracker = SnapshotBaselineTracker(maxBaselineAge: 30)
+        var history = SnapshotRing(capacity: tracker.historyCapacity)
         var receiver = SnapshotReceiver()
         var sequence: UInt64 = 0
         for tick in UInt32(1)...100 {
-            let payload = try tracker.makePayload(for: state(tick), lastProcessedInput: tick, now: UInt64(tick) * 33_000_000, sequence: sequence)
+            let payload = try tracker.makePayload(for: state(tick), history: &history, lastProcessedInput: tick, now: UInt64(tick) * 33_000_000, sequence: sequence)
             let decoded = try receiver.receive(payload).get()
             #expect(decoded.state == state(tick))
             #expect(decoded.lastProcessedInput == tick)

@@ -1,0 +1,65 @@
+import Logging
+import NIOCore
+import NIOEmbedded
+import NetcodeProtocol
+import Testing
+@testable import NetcodeServer
+
+/// A seat held for a player whose lobby connection dropped gets no snapshots while it waits (its old
+/// address or connection may belong to someone else by now); the player who comes back gets a fresh
+/// session whose first snapshot is full.
+@Suite struct HeldSeatTests {
+    @Test func aHeldSeatGetsNoSnapshotsUntilThePlayerIsBack() throws {
+        var logger = Logger(label: "held-seat")
+        logger.logLevel = .critical
+        var channels: [EmbeddedChannel] = []
+        var slots: [PlayerSlot] = []
+        for index in 0..<2 {
+            let channel = EmbeddedChannel()
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+            channels.append(channel)
+            let handle = LobbyConnectionHandle(id: ConnectionID(index + 1), channel: channel, address: "127.0.0.1")
+            slots.append(PlayerSlot(
+                account: LobbyAccount(id: UInt64(index + 1), name: "p\(index)"), playerID: UInt8(index + 1),
+                sessionID: UInt32(10 + index), key: (0..<32).map { UInt8($0 + index) },
+                tcp: LobbyConnectionHandleReference(handle: handle), now: 0
+            ))
+        }
+        let settings = MatchSettings(tickRate: 30, durationSeconds: 10, sessionTimeout: .seconds(60), seed: 4)
+        let runner = try MatchRunner(matchID: 1, roomID: 1, roomName: "held", transport: .tcp, settings: settings, seed: 4, slots: slots, now: 0, logger: logger)
+        var output = MatchOutput()
+        var tick: UInt64 = 0
+        /// Runs `ticks` ticks; returns how many packets went to each player's connection.
+        func run(_ ticks: Int) -> [Int] {
+            var sent = [0, 0]
+            for _ in 0..<ticks {
+                tick += 1
+                runner.tickOnce(now: tick * 33_333_333, output: &output)
+                for packet in output.packets {
+                    guard case .tcp(let handle) = packet.destination else { continue }
+                    sent[Int(handle.connectionID) - 1] += 1
+                }
+                output.reset()
+            }
+            return sent
+        }
+        let before = run(10)
+        #expect(before[0] >= 5 && before[1] >= 5, "both players get snapshots: \(before)")
+
+        #expect(runner.detach(accountID: 2))
+        let held = run(10)
+        #expect(held[0] >= 5, "the other player still gets snapshots: \(held)")
+        #expect(held[1] == 0, "the held seat got \(held[1]) packets")
+        let snapshotsWhileHeld = slots[1].snapshotsSent
+
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        let handle = LobbyConnectionHandle(id: ConnectionID(2), channel: channel, address: "127.0.0.1")
+        let back = runner.reattach(accountID: 2, sessionID: 99, key: (0..<32).map { UInt8(255 - $0) }, tcp: LobbyConnectionHandleReference(handle: handle), udpPort: 0, now: tick * 33_333_333)
+        #expect(back != nil)
+        let after = run(10)
+        #expect(after[1] >= 5, "the returning player gets snapshots again: \(after)")
+        #expect(slots[1].snapshotsSent > snapshotsWhileHeld)
+        #expect(slots[1].baselines.fullSnapshotsSent >= 1, "the fresh session starts from a full snapshot")
+    }
+}
