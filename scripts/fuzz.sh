@@ -3,6 +3,7 @@
 #
 #   scripts/fuzz.sh [seconds per target] [target ...]     default: 60 s, every target
 #   FUZZ_CONFIGURATION=release scripts/fuzz.sh 3600      optimized build, for long runs
+#   FUZZ_RUNS=10000000 scripts/fuzz.sh 3600 snapshot     stop a target at 10^7 executions (or the time)
 #
 # Each corpus lives in Fuzz/corpus/<target>/ (kept between runs, not in git) and is seeded from the
 # encoders on every run. A crash stops that target and leaves its input in Fuzz/crashes/<target>/;
@@ -29,7 +30,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$crashes"
     echo "== fuzz-$target for ${seconds}s (corpus $corpus, log $log)"
     NETCODE_FUZZ_SEEDS="$corpus" "$bin/fuzz-$target" "$corpus" \
-        -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
+        -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -max_len=4096 -print_final_stats=1 \
         -artifact_prefix="$crashes/" -rss_limit_mb=2048 >"$log" 2>&1 &
     pid=$!
     # A live line every 5 s: libFuzzer's own status lines come only at powers of two.

@@ -140,16 +140,19 @@ extension GameServer {
         guard started, let realtime = self.state.withLockedValue({ $0.realtime }) else { return "a drain or shutdown is already under way" }
         self.metrics.draining.record(1)
         self.logger.notice("draining: no new logins or matches; waiting for running matches", metadata: ["timeout": "\(timeout)"])
-        Task {
+        // A timer: a shutdown that comes first (SIGTERM during the drain) cancels the wait.
+        self.chores.spawn(.timer) {
             let seconds = UInt32(clamping: timeout.components.seconds)
             await self.lobby.beginDrain(reason: "the server is restarting; running matches finish first", secondsLeft: seconds)
             let clock = ContinuousClock()
             let deadline = clock.now + timeout
-            while clock.now < deadline, await realtime.director.runningMatches() > 0 {
+            while clock.now < deadline, !Task.isCancelled, await realtime.director.runningMatches() > 0 {
                 try? await Task.sleep(for: .milliseconds(200))
             }
             let left = await realtime.director.runningMatches()
-            if left > 0 {
+            if Task.isCancelled {
+                self.logger.notice("drain ended by a shutdown", metadata: ["matches": "\(left)"])
+            } else if left > 0 {
                 self.logger.warning("drain timeout: abandoning the matches still running", metadata: ["matches": "\(left)"])
             } else {
                 self.logger.notice("drain complete: every match ended")
@@ -190,7 +193,7 @@ extension GameServer {
             return AdminResponse(ok: true, message: self.drain(timeout: timeout))
         case .shutdown:
             // Answer first: the socket closes as the shutdown begins.
-            Task {
+            self.chores.spawn {
                 try? await Task.sleep(for: .milliseconds(50))
                 self.shutdown()
             }

@@ -28,6 +28,9 @@ public final class GameServer: Service, Sendable {
     /// Every open lobby connection and every task handling one's messages: ``run()`` returns only once
     /// none is left.
     let connectionWork = TaskTracker()
+    /// The server's own tasks outside ``run()``'s task group: the shutdown grace timer, a drain's wait,
+    /// the admin socket's delayed shutdown. ``run()`` cancels the timers and waits for all of them.
+    let chores = TaskTracker()
 
     struct RunState {
         var listener: (any Channel)?
@@ -157,8 +160,9 @@ public final class GameServer: Service, Sendable {
         } onGracefulShutdown: {
             self.shutdown()
         }
-        // Every connection is closed; results of matches that ended are still being written.
-        await realtime.director.results.wait()
+        // Every connection is closed; what the lobby and the server still have under way ends or is
+        // finished, and results of matches that ended are still being written.
+        await self.finishTasks(director: realtime.director)
         await self.recorder.drain()
         await self.state.withLockedValue({ $0.probes })?.close()
         for channel in realtime.channels { try? await channel.close() }
@@ -185,12 +189,28 @@ public final class GameServer: Service, Sendable {
             }
         }
         let grace = self.configuration.shutdownGracePeriod
-        Task {
+        // A timer: once every connection has closed on its own, run() cancels the rest of the grace.
+        self.chores.spawn(.timer) {
             await self.lobby.beginShutdown(reason: "the server is shutting down")
             // Clients that don't close after goingAway are closed for them.
             try? await Task.sleep(for: grace)
             await self.lobby.closeAll()
         }
+    }
+
+    /// Ends every task the server and the lobby started (timers are cancelled: a held seat is given up,
+    /// a match waiting for capacity never starts; work such as a password check or a hand-off to a match
+    /// finishes), then waits for the result writes of matches that ended. Any of these may start
+    /// another (a given-up seat tells its match, a match that ends then writes its result), so it goes
+    /// round until all three are idle.
+    func finishTasks(director: MatchDirector) async {
+        self.chores.cancelTimers()
+        self.lobby.tasks.cancelTimers()
+        repeat {
+            await self.chores.wait()
+            await self.lobby.tasks.wait()
+            await director.results.wait()
+        } while self.chores.running + self.lobby.tasks.running + director.results.running > 0
     }
 
     private func makeRealtimeEndpoint() async throws -> RealtimeEndpoint {

@@ -35,6 +35,9 @@ public actor LobbyService {
     let logger: Logger
     var matchHost: (any MatchHosting)?
     private var shuttingDown = false
+    /// Every task the lobby starts (password checks, match hand-offs, held seats' grace timers); the
+    /// server's shutdown cancels the timers and waits for all of them.
+    nonisolated let tasks = TaskTracker()
     /// How long a seat is held for a player whose connection dropped during a match.
     let reconnectGrace: Duration
     let metrics: ServerMetrics?
@@ -159,29 +162,32 @@ public actor LobbyService {
             case .authenticate(let id, let request):
                 guard let handle = self.connections[id] else { continue }
                 let authenticator = self.authenticator
-                Task {
+                self.tasks.spawn {
                     let outcome = await authenticator.authenticate(request, from: handle.address)
-                    self.finishAuthentication(id, outcome: outcome)
+                    await self.finishAuthentication(id, outcome: outcome)
                 }
             case .startMatch(let launch):
-                Task { await self.launch(launch) }
+                // A timer: while it waits for capacity, shutdown cancels it and the room opens again.
+                self.tasks.spawn(.timer) { await self.launch(launch) }
             case .leaveMatch(let roomID, let accountID, let reason):
                 if let host = self.matchHost {
-                    Task { await host.playerLeft(roomID: roomID, accountID: accountID, reason: reason) }
+                    self.tasks.spawn { await host.playerLeft(roomID: roomID, accountID: accountID, reason: reason) }
                 }
             case .detachFromMatch(let roomID, let accountID):
                 self.logger.info("lobby connection lost during a match; seat held", metadata: ["account": "\(accountID)", "grace": "\(self.reconnectGrace)"])
                 if let host = self.matchHost {
-                    Task { await host.playerDetached(roomID: roomID, accountID: accountID) }
+                    self.tasks.spawn { await host.playerDetached(roomID: roomID, accountID: accountID) }
                 }
             case .holdSeat(let accountID, let token):
                 let grace = self.reconnectGrace
-                Task {
+                // Cancelled by shutdown: the grace ends with the server and the seat is given up as when
+                // it runs out, so the match hears the player left.
+                self.tasks.spawn(.timer) {
                     try? await Task.sleep(for: grace)
-                    self.seatExpired(accountID: accountID, token: token)
+                    await self.seatExpired(accountID: accountID, token: token)
                 }
             case .rejoinMatch(let roomID, let accountID, let connection):
-                Task { await self.rejoin(roomID: roomID, accountID: accountID, connection: connection) }
+                self.tasks.spawn { await self.rejoin(roomID: roomID, accountID: accountID, connection: connection) }
             }
         }
     }
@@ -210,6 +216,11 @@ public actor LobbyService {
         var told = false
         let began = ContinuousClock.now
         while true {
+            guard !Task.isCancelled else {
+                // The server stops: the match never starts and the room opens again.
+                self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
+                return
+            }
             do {
                 let starts = try await host.startMatch(launch)
                 self.metrics?.matchesStarted.increment()

@@ -11,27 +11,33 @@ final class ProbeServer: Sendable {
     typealias Answer = @Sendable (_ path: String) async -> (status: HTTPResponseStatus, contentType: String, body: String)
 
     let channel: any Channel
+    /// The answers being worked out; ``close()`` waits for them.
+    private let answers: TaskTracker
     var port: Int? { self.channel.localAddress?.port }
 
     static func bind(host: String, port: Int, group: any EventLoopGroup, answer: @escaping Answer) async throws -> ProbeServer {
+        let answers = TaskTracker()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(ProbeHandler(answer: answer))
+                    try channel.pipeline.syncOperations.addHandler(ProbeHandler(answer: answer, answers: answers))
                 }
             }
             .bind(host: host, port: port)
             .get()
-        return ProbeServer(channel: channel)
+        return ProbeServer(channel: channel, answers: answers)
     }
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, answers: TaskTracker) {
         self.channel = channel
+        self.answers = answers
     }
 
+    /// Stops listening and waits for the answers under way (they read the server's state).
     func close() async {
         try? await self.channel.close()
+        await self.answers.wait()
     }
 }
 
@@ -41,10 +47,12 @@ final class ProbeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let answer: ProbeServer.Answer
+    private let answers: TaskTracker
     private var request: HTTPRequestHead?
 
-    init(answer: @escaping ProbeServer.Answer) {
+    init(answer: @escaping ProbeServer.Answer, answers: TaskTracker) {
         self.answer = answer
+        self.answers = answers
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -64,7 +72,7 @@ final class ProbeHandler: ChannelInboundHandler, RemovableChannelHandler {
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let promise = context.eventLoop.makePromise(of: (status: HTTPResponseStatus, contentType: String, body: String).self)
             if head.method == .GET || isHead {
-                promise.completeWithTask { await answer(path) }
+                self.answers.spawn { promise.succeed(await answer(path)) }
             } else {
                 promise.succeed((.methodNotAllowed, "text/plain; charset=utf-8", "only GET and HEAD\n"))
             }

@@ -1,0 +1,64 @@
+import Foundation
+import NetcodeClient
+import NetcodeProtocol
+import Testing
+@testable import NetcodeServer
+
+/// Shutdown owns every task the server starts: when `run()` returns nothing it started is still
+/// running, work under way (a password check) has finished and been stored, and timers (a held
+/// seat's grace) have ended and done what their expiry does.
+@Suite struct OwnedTaskTests {
+    /// Waits until `condition` holds (checked every 20 ms, for at most a minute: a starved machine).
+    static func until(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while try await !condition() {
+            guard clock.now < deadline else { Issue.record("never happened: \(what)"); return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test func aRegistrationWhosePasswordIsBeingHashedAtShutdownIsStoredBeforeRunReturns() async throws {
+        // A slow hash (a second or more at three million rounds) and no shutdown grace: the connection closes
+        // long before the hash is done.
+        let server = try await TestServer.start {
+            $0.passwordIterations = 3_000_000
+            $0.shutdownGracePeriod = .zero
+        }
+        let client = try await server.connect()
+        try await client.hello()
+        try await client.send(.register(name: "late", password: "late-password"))
+        let lobby = server.server.lobby
+        try await Self.until("the registration's task started") { lobby.tasks.running > 0 }
+
+        server.server.shutdown()
+        try await server.task.value
+        #expect(lobby.tasks.running == 0, "nothing the lobby started is still running")
+        #expect(try await server.database.account(named: "late") != nil, "the registration under way was stored, not lost")
+        await client.close()
+    }
+
+    @Test func aSeatHeldAtShutdownIsGivenUpBeforeRunReturns() async throws {
+        // An hour of reconnect grace: only the shutdown can end it.
+        let server = try await TestServer.start {
+            $0.reconnectGrace = .seconds(3600)
+            $0.shutdownGracePeriod = .milliseconds(200)
+            $0.match.durationSeconds = 120
+        }
+        let (match, alicePlay, bobPlay) = try await ReconnectionTests.match(server)
+        alicePlay.end(.dropped)
+        _ = try await alicePlay.finished()
+        await match.alice.close()
+        let lobby = server.server.lobby
+        try await Self.until("alice's seat is held") { await lobby.players.contains { $0.name == "alice" && $0.seatHeld } }
+
+        server.server.shutdown()
+        try await server.task.value
+        #expect(lobby.tasks.running == 0, "the grace timer ended with the server")
+        #expect(server.server.chores.running == 0, "the shutdown grace timer ended with the server")
+        #expect(await !lobby.players.contains { $0.seatHeld }, "the held seat was given up")
+        bobPlay.end(.stopped)
+        _ = try await bobPlay.finished()
+        await match.bob.close()
+    }
+}
