@@ -25,12 +25,12 @@ public final class GameServer: Service, Sendable {
     let startedAt = ContinuousClock.now
     /// The LAN discovery responder while it runs (``GameServer/startDiscovery()``).
     let discoveryResponder = NIOLockedValueBox<DiscoveryResponder?>(nil)
-    /// The server's own tasks outside ``run()``'s task group: the shutdown grace timer, a drain's wait,
-    /// the admin socket's delayed shutdown. ``run()`` cancels the timers and waits for all of them.
-    let chores = TaskTracker()
     /// Every open lobby connection and every task handling one's messages: ``run()`` returns only once
     /// none is left.
     let connectionWork = TaskTracker()
+    /// The server's own tasks outside ``run()``'s task group: the shutdown grace timer, a drain's wait,
+    /// the admin socket's delayed shutdown. ``run()`` cancels the timers and waits for all of them.
+    let chores = TaskTracker()
 
     struct RunState {
         var listener: (any Channel)?

@@ -1,8 +1,8 @@
 import NIOConcurrencyHelpers
 
-/// Work that must finish before shutdown completes: unstructured tasks, each counted when it is spawned,
-/// not when it first runs, so ``wait()`` cannot return before a task that has not started yet; and work
-/// that is not one task (a lobby connection, from open to close), counted by ``begin()`` and ``end()``.
+/// Unstructured tasks that must finish before shutdown completes: each is counted when it is spawned,
+/// not when it first runs, so ``wait()`` cannot return before a task that has not started yet. Work that
+/// is not one task (a lobby connection, from open to close) is counted by ``begin()`` and ``end()``.
 ///
 /// Two kinds: work (a password check, a result write, a hand-off to a match) runs to its end, and
 /// shutdown waits for it; a timer (a held seat's grace, the shutdown grace, a match waiting for capacity)
@@ -32,8 +32,8 @@ final class TaskTracker: Sendable {
 
     /// Starts `body` as a task, counted from now.
     func spawn(_ kind: Kind = .work, _ body: @escaping @Sendable () async -> Void) {
-        self.begin()
         let id = self.state.withLockedValue { state -> Int in
+            state.running += 1
             defer { state.nextID += 1 }
             return state.nextID
         }
@@ -51,28 +51,32 @@ final class TaskTracker: Sendable {
     }
 
     private func finished(_ id: Int, kind: Kind) {
-        if kind == .timer {
-            self.state.withLockedValue { state in
-                if state.timers.removeValue(forKey: id) == nil, !state.timersCancelled { state.endedEarly.insert(id) }
+        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            if kind == .timer, state.timers.removeValue(forKey: id) == nil, !state.timersCancelled {
+                state.endedEarly.insert(id)
             }
+            return Self.countDown(&state)
         }
-        self.end()
+        for waiter in waiters { waiter.resume() }
     }
 
-    /// Counts one piece of work from now until its ``end()``.
+    /// Counts one piece of work that is not a task of its own from now until its ``end()``.
     func begin() {
         self.state.withLockedValue { $0.running += 1 }
     }
 
-    /// One piece of work counted by ``begin()`` (or a spawned task) is done.
+    /// One piece of work counted by ``begin()`` is done.
     func end() {
-        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-            state.running -= 1
-            guard state.running == 0 else { return [] }
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
+        let waiters = self.state.withLockedValue { Self.countDown(&$0) }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// One fewer running; the waiters to resume when none is left.
+    private static func countDown(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        state.running -= 1
+        guard state.running == 0 else { return [] }
+        defer { state.waiters.removeAll() }
+        return state.waiters
     }
 
     /// Cancels every timer under way and every timer spawned from now on.
@@ -88,7 +92,7 @@ final class TaskTracker: Sendable {
     /// Tasks spawned and not yet finished.
     var running: Int { self.state.withLockedValue { $0.running } }
 
-    /// Returns once every spawned task and every begun piece of work has finished.
+    /// Returns once every spawned task has finished.
     func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = self.state.withLockedValue { state -> Bool in
