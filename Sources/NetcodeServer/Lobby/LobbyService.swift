@@ -13,7 +13,9 @@ public protocol MatchHosting: Sendable {
     func playerLeft(roomID: UInt32, accountID: UInt64, reason: DisconnectMessage.Reason) async
     /// A player's lobby connection dropped during the match and the seat is held: the player idles and
     /// does not time out until ``rejoin(roomID:accountID:connection:)`` or ``playerLeft(roomID:accountID:reason:)``.
-    func playerDetached(roomID: UInt32, accountID: UInt64) async
+    /// `connection` is the lobby connection that dropped: a detach for a player already back on another
+    /// connection is ignored.
+    func playerDetached(roomID: UInt32, accountID: UInt64, connection: ConnectionID) async
     /// The player is back (logged in again on `connection`): a fresh session with a new key, whose
     /// first snapshot is a full one. `nil` when the match (or the player's place in it) is gone.
     func rejoin(roomID: UInt32, accountID: UInt64, connection: ConnectionID) async -> MatchStart?
@@ -173,10 +175,10 @@ public actor LobbyService {
                 if let host = self.matchHost {
                     self.tasks.spawn { await host.playerLeft(roomID: roomID, accountID: accountID, reason: reason) }
                 }
-            case .detachFromMatch(let roomID, let accountID):
+            case .detachFromMatch(let roomID, let accountID, let connection):
                 self.logger.info("lobby connection lost during a match; seat held", metadata: ["account": "\(accountID)", "grace": "\(self.reconnectGrace)"])
                 if let host = self.matchHost {
-                    self.tasks.spawn { await host.playerDetached(roomID: roomID, accountID: accountID) }
+                    self.tasks.spawn { await host.playerDetached(roomID: roomID, accountID: accountID, connection: connection) }
                 }
             case .holdSeat(let accountID, let token):
                 let grace = self.reconnectGrace

@@ -16,7 +16,7 @@ extension LobbyState {
         self.nextSeatToken += 1
         self.heldSeats[account.id] = HeldSeat(roomID: roomID, token: token)
         self.connections[id]?.roomID = nil
-        return [.detachFromMatch(roomID: roomID, accountID: account.id), .holdSeat(accountID: account.id, token: token)]
+        return [.detachFromMatch(roomID: roomID, accountID: account.id, connection: id), .holdSeat(accountID: account.id, token: token)]
     }
 
     /// A login of `account` on connection `id` that takes back a held seat, or takes over the seat of a

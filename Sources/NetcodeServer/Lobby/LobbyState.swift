@@ -51,7 +51,7 @@ public struct LobbyState: Sendable {
         case leaveMatch(roomID: UInt32, accountID: UInt64, reason: DisconnectMessage.Reason)
         /// A player's connection dropped during their match and the seat is held: the match keeps the
         /// player, idle, until they log in again or the seat expires.
-        case detachFromMatch(roomID: UInt32, accountID: UInt64)
+        case detachFromMatch(roomID: UInt32, accountID: UInt64, connection: ConnectionID)
         /// Start the reconnect grace clock of a held seat; when it runs out the driver calls
         /// ``LobbyState/seatExpired(accountID:token:)`` with the token.
         case holdSeat(accountID: UInt64, token: UInt64)

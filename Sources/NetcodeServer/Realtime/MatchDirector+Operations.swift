@@ -4,10 +4,10 @@ import NetcodeProtocol
 
 /// Reconnection and the admin socket's questions, carried to the shard that runs the match.
 extension MatchDirector {
-    func playerDetached(roomID: UInt32, accountID: UInt64) async {
+    func playerDetached(roomID: UInt32, accountID: UInt64, connection: ConnectionID) async {
         guard let index = self.shardIndex(ofRoom: roomID) else { return }
         let shard = self.shards[index].shard
-        self.shards[index].eventLoop.execute { shard.value.detach(roomID: roomID, accountID: accountID) }
+        self.shards[index].eventLoop.execute { shard.value.detach(roomID: roomID, accountID: accountID, connection: connection) }
     }
 
     func rejoin(roomID: UInt32, accountID: UInt64, connection: ConnectionID) async -> MatchStart? {
@@ -19,7 +19,7 @@ extension MatchDirector {
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         let port = handle.udpPort
         let result = try? await handle.eventLoop.submit {
-            shard.value.rejoin(roomID: roomID, accountID: accountID, sessionID: sessionID, key: key, tcp: tcp, udpPort: port)
+            shard.value.rejoin(roomID: roomID, accountID: accountID, sessionID: sessionID, key: key, tcp: tcp, connection: connection, udpPort: port)
         }.get()
         self.releaseSession(result?.replaced ?? sessionID)
         return result?.start

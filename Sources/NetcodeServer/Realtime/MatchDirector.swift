@@ -173,7 +173,7 @@ final class MatchDirector: MatchHosting, Sendable {
                 let sessionID = sessionIDs[index]
                 let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
                 let playerID = roster[index].playerID
-                slots.append(PlayerSlot(account: player.account, playerID: playerID, sessionID: sessionID, key: key, tcp: handlesByConnection[player.connection], now: now))
+                slots.append(PlayerSlot(account: player.account, playerID: playerID, sessionID: sessionID, key: key, tcp: handlesByConnection[player.connection], now: now, lobbyConnection: player.connection))
                 starts[player.account.id] = MatchStart(
                     matchID: matchID, sessionID: sessionID, sessionKey: key, udpPort: UInt16(handle.udpPort), transport: launch.transport,
                     playerID: playerID, tickRate: UInt16(settings.tickRate), snapshotInterval: UInt16(settings.snapshotInterval),

@@ -3,10 +3,14 @@ import NetcodeProtocol
 /// A player whose lobby connection dropped keeps the seat: idle and exempt from the session timeout
 /// until it comes back with a fresh session, or its seat expires.
 extension MatchRunner {
-    /// Holds the player's seat: it stops moving and does not time out. False when the player is gone.
+    /// Holds the player's seat: it stops moving and does not time out. False when the player is gone, or
+    /// is already back on another lobby connection than `connection`, the one that dropped (the detach
+    /// and the rejoin travel as separate tasks and may arrive in either order).
     @discardableResult
-    func detach(accountID: UInt64) -> Bool {
-        guard let slot = self.slots.first(where: { $0.account.id == accountID }), slot.connected else { return false }
+    func detach(accountID: UInt64, connection: ConnectionID) -> Bool {
+        guard let slot = self.slots.first(where: { $0.account.id == accountID }), slot.connected,
+              slot.lobbyConnection == connection
+        else { return false }
         slot.awaitingReconnect = true
         self.idle(slot.playerID)
         return true
@@ -16,7 +20,7 @@ extension MatchRunner {
     /// acks and statistics start again), no snapshot baseline (the next snapshot is full) and no
     /// validated address (the first packet from the new session is challenged as usual). Returns the
     /// slot's index, the session id it replaces and the credentials; nil when the player has left.
-    func reattach(accountID: UInt64, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, udpPort: Int, now: UInt64) -> (slot: Int, replaced: UInt32, start: MatchStart)? {
+    func reattach(accountID: UInt64, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, connection: ConnectionID, udpPort: Int, now: UInt64) -> (slot: Int, replaced: UInt32, start: MatchStart)? {
         guard let index = self.slots.firstIndex(where: { $0.account.id == accountID }), self.slots[index].connected else { return nil }
         let slot = self.slots[index]
         let replaced = slot.sessionID
@@ -27,6 +31,7 @@ extension MatchRunner {
         slot.address = nil
         slot.pendingPath = nil
         slot.tcp = tcp
+        slot.lobbyConnection = connection
         slot.awaitingReconnect = false
         slot.lastHeardAt = now
         slot.sessionStartedAt = now

@@ -22,6 +22,9 @@ final class PlayerSlot {
     var pendingPath: (address: SocketAddress, token: UInt64, challengedAt: UInt64?)?
     /// The lobby connection that carries this player's packets in a tcp match.
     var tcp: LobbyConnectionHandleReference?
+    /// The lobby connection of the player's current session (udp or tcp): a detach names the connection
+    /// that dropped, so one that arrives after the player is already back on a new connection is ignored.
+    var lobbyConnection: ConnectionID?
     var connected = true
     /// The lobby connection dropped and the seat is held: the player idles and never times out until
     /// it rejoins or the seat expires.
@@ -35,7 +38,8 @@ final class PlayerSlot {
     /// player who never sends anything times out too.
     var lastHeardAt: UInt64
 
-    init(account: LobbyAccount, playerID: UInt8, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, now: UInt64) {
+    init(account: LobbyAccount, playerID: UInt8, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, now: UInt64, lobbyConnection: ConnectionID? = nil) {
+        self.lobbyConnection = lobbyConnection
         self.account = account
         self.playerID = playerID
         self.sessionID = sessionID

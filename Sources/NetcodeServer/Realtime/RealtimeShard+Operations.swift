@@ -2,16 +2,16 @@ import NetcodeProtocol
 
 /// What the admin socket and reconnection ask of a shard. Called on the shard's event loop.
 extension RealtimeShard {
-    func detach(roomID: UInt32, accountID: UInt64) {
+    func detach(roomID: UInt32, accountID: UInt64, connection: ConnectionID) {
         for match in self.matches.values where match.roomID == roomID {
-            match.detach(accountID: accountID)
+            match.detach(accountID: accountID, connection: connection)
         }
     }
 
     /// A fresh session for a returning player; routes the new session id here and forgets the old one.
-    func rejoin(roomID: UInt32, accountID: UInt64, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, udpPort: Int) -> (start: MatchStart, replaced: UInt32)? {
+    func rejoin(roomID: UInt32, accountID: UInt64, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, connection: ConnectionID, udpPort: Int) -> (start: MatchStart, replaced: UInt32)? {
         for match in self.matches.values where match.roomID == roomID && !match.finished {
-            guard let (slot, replaced, start) = match.reattach(accountID: accountID, sessionID: sessionID, key: key, tcp: tcp, udpPort: udpPort, now: Self.now()) else { continue }
+            guard let (slot, replaced, start) = match.reattach(accountID: accountID, sessionID: sessionID, key: key, tcp: tcp, connection: connection, udpPort: udpPort, now: Self.now()) else { continue }
             self.sessions[replaced] = nil
             self.sessions[sessionID] = (match, slot)
             return (start, replaced)

@@ -29,7 +29,7 @@ import Testing
     @Test mutating func aDropDuringAMatchHoldsTheSeatAndALoginTakesItBack() {
         let roomID = self.inMatch()
         let dropped = self.lobby.disconnected(1)
-        #expect(dropped.contains(.detachFromMatch(roomID: roomID, accountID: 10)))
+        #expect(dropped.contains(.detachFromMatch(roomID: roomID, accountID: 10, connection: 1)))
         #expect(!dropped.contains { if case .leaveMatch = $0 { true } else { false } }, "the match keeps the player")
         #expect(self.lobby.isSeatHeld(accountID: 10))
 

@@ -22,7 +22,7 @@ import Testing
             slots.append(PlayerSlot(
                 account: LobbyAccount(id: UInt64(index + 1), name: "p\(index)"), playerID: UInt8(index + 1),
                 sessionID: UInt32(10 + index), key: (0..<32).map { UInt8($0 + index) },
-                tcp: LobbyConnectionHandleReference(handle: handle), now: 0
+                tcp: LobbyConnectionHandleReference(handle: handle), now: 0, lobbyConnection: ConnectionID(index + 1)
             ))
         }
         let settings = MatchSettings(tickRate: 30, durationSeconds: 10, sessionTimeout: .seconds(60), seed: 4)
@@ -37,7 +37,7 @@ import Testing
                 runner.tickOnce(now: tick * 33_333_333, output: &output)
                 for packet in output.packets {
                     guard case .tcp(let handle) = packet.destination else { continue }
-                    sent[Int(handle.connectionID) - 1] += 1
+                    sent[min(Int(handle.connectionID), 2) - 1] += 1
                 }
                 output.reset()
             }
@@ -46,7 +46,8 @@ import Testing
         let before = run(10)
         #expect(before[0] >= 5 && before[1] >= 5, "both players get snapshots: \(before)")
 
-        #expect(runner.detach(accountID: 2))
+        #expect(!runner.detach(accountID: 2, connection: 7), "a detach names the connection that dropped")
+        #expect(runner.detach(accountID: 2, connection: 2))
         let held = run(10)
         #expect(held[0] >= 5, "the other player still gets snapshots: \(held)")
         #expect(held[1] == 0, "the held seat got \(held[1]) packets")
@@ -54,9 +55,12 @@ import Testing
 
         let channel = EmbeddedChannel()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
-        let handle = LobbyConnectionHandle(id: ConnectionID(2), channel: channel, address: "127.0.0.1")
-        let back = runner.reattach(accountID: 2, sessionID: 99, key: (0..<32).map { UInt8(255 - $0) }, tcp: LobbyConnectionHandleReference(handle: handle), udpPort: 0, now: tick * 33_333_333)
+        let handle = LobbyConnectionHandle(id: ConnectionID(3), channel: channel, address: "127.0.0.1")
+        let back = runner.reattach(accountID: 2, sessionID: 99, key: (0..<32).map { UInt8(255 - $0) }, tcp: LobbyConnectionHandleReference(handle: handle), connection: 3, udpPort: 0, now: tick * 33_333_333)
         #expect(back != nil)
+        // The old connection's detach arrives late (it travels as its own task): the player is back on
+        // connection 3, so it changes nothing.
+        #expect(!runner.detach(accountID: 2, connection: 2))
         let after = run(10)
         #expect(after[1] >= 5, "the returning player gets snapshots again: \(after)")
         #expect(slots[1].snapshotsSent > snapshotsWhileHeld)
