@@ -27,19 +27,9 @@ struct PacketAuthenticator: Sendable {
     /// The full 32-byte HMAC-SHA256 over the extended sequence and `authenticated` (the header and payload
     /// bytes), of which the first 8 bytes go on the wire. `portable` forces the portable C blocks.
     func tag(extendedSequence: UInt64, authenticated: ByteBufferView, portable: Bool = false) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        out.withUnsafeMutableBufferPointer { out in
-            self.withBytes(of: authenticated) { bytes in
-                withUnsafePointer(to: self.keys) { keys in
-                    if portable {
-                        netcode_tag_compute_portable(keys, extendedSequence, bytes.baseAddress, bytes.count, out.baseAddress)
-                    } else {
-                        netcode_tag_compute(keys, extendedSequence, bytes.baseAddress, bytes.count, out.baseAddress)
-                    }
-                }
-            }
-        }
-        return out
+        var digest: Digest = (0, 0, 0, 0)
+        self.withBytes(of: authenticated) { self.compute(extendedSequence, UnsafeRawBufferPointer($0), into: &digest, portable: portable) }
+        return withUnsafeBytes(of: &digest) { Array($0) }
     }
 
     /// Appends the tag over the datagram's readable bytes (its header and payload).
@@ -68,13 +58,16 @@ struct PacketAuthenticator: Sendable {
     /// 32 bytes on the stack.
     private typealias Digest = (UInt64, UInt64, UInt64, UInt64)
 
-    private func compute(_ sequence: UInt64, _ bytes: UnsafeRawBufferPointer, into digest: inout Digest) {
+    private func compute(_ sequence: UInt64, _ bytes: UnsafeRawBufferPointer, into digest: inout Digest, portable: Bool = false) {
         withUnsafeMutableBytes(of: &digest) { out in
             withUnsafePointer(to: self.keys) { keys in
-                netcode_tag_compute(
-                    keys, sequence, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
-                    out.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                )
+                let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                let out = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                if portable {
+                    netcode_tag_compute_portable(keys, sequence, data, bytes.count, out)
+                } else {
+                    netcode_tag_compute(keys, sequence, data, bytes.count, out)
+                }
             }
         }
     }

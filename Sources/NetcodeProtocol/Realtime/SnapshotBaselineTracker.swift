@@ -40,13 +40,21 @@ public struct SnapshotBaselineTracker: Sendable {
     ///   - sequenceCapacity: packets whose snapshot tick is remembered for acks to find. A baseline is at
     ///     most 63 ticks old and the server sends one snapshot a tick, so a packet more than 64 sequences
     ///     back carries (but for a rare keepalive or path challenge in between) a snapshot too old to use.
-    public init(maxBaselineAge: UInt32 = 30, sequenceCapacity: Int = 64) {
+    public init(maxBaselineAge: UInt32 = SnapshotBaselineTracker.defaultMaxBaselineAge, sequenceCapacity: Int = 64) {
         self.maxBaselineAge = min(max(maxBaselineAge, 1), SnapshotCodec.maxBaselineOffset)
         self.sequenceTicks = Array(repeating: .empty, count: max(sequenceCapacity, 1))
     }
 
+    /// The oldest baseline used when none is given: one second at 30 ticks/s.
+    public static let defaultMaxBaselineAge: UInt32 = 30
+
     /// Slots the history passed in must have to hold every baseline this tracker may use.
-    public var historyCapacity: Int { Int(maxBaselineAge) + 2 }
+    public var historyCapacity: Int { Self.historyCapacity(maxBaselineAge: maxBaselineAge) }
+
+    /// The same for a tracker with `maxBaselineAge` (clamped as the initializer clamps it).
+    public static func historyCapacity(maxBaselineAge: UInt32) -> Int {
+        Int(min(max(maxBaselineAge, 1), SnapshotCodec.maxBaselineOffset)) + 2
+    }
 
     /// Remembers that the packet with extended sequence `sequence` carries the snapshot of `tick`.
     public mutating func recordSent(tick: UInt32, sequence: UInt64) {

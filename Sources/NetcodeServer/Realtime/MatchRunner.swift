@@ -33,7 +33,7 @@ final class MatchRunner {
     private let maximumCatchUp = 5
     private let logger: Logger
     /// The states sent in the last ticks, the baselines of every player's deltas: one ring for the match.
-    private var history = SnapshotRing(capacity: SnapshotBaselineTracker().historyCapacity)
+    private var history = SnapshotRing(capacity: SnapshotBaselineTracker.historyCapacity(maxBaselineAge: SnapshotBaselineTracker.defaultMaxBaselineAge))
     /// Where each player's packet lies in the tick's shared buffer (kept between ticks for its capacity).
     private var written: [WrittenPacket] = []
 
@@ -110,10 +110,10 @@ final class MatchRunner {
         let state = self.snapshotState()
         // Full snapshot size: a delta is never larger, so one reservation fits every player's packet.
         let capacity = RealtimePacket.minPacketSize + SnapshotCodec.headerSize + 2 + state.players.count * 8 + state.coins.count * 6
-        // Every player's packet is written (header, snapshot, tag) one after another into one buffer,
-        // then goes out as a slice of it: one allocation per tick, not two per packet.
         self.history.insert(state)
         let history = self.history
+        // Every player's packet is written (header, snapshot, tag) one after another into one buffer,
+        // then goes out as a slice of it: one allocation per tick, not two per packet.
         var tick = ByteBufferAllocator().buffer(capacity: capacity * self.slots.count)
         self.written.removeAll(keepingCapacity: true)
         // A held seat (its lobby connection dropped) gets nothing: its old address or connection may no
