@@ -12,6 +12,11 @@ import Testing
     func matchesSpreadOverShards() async throws {
         let server = try await TestServer.start { configuration in
             configuration.realtimeShards = 2
+            // What is under test is "the emptiest shard": no shard is ever over a budget this large by how
+            // busy it measures (an idle shard's thread, sampled twice in quick succession on a starved
+            // machine, can measure busy), and an idle shard has no tick to be late with. Refusal over
+            // budget has its own tests (below).
+            configuration.tickBudget = 1_000
             // The match ends by its tick count; 6 s leaves a starved client time to get going.
             configuration.match.durationSeconds = 6
         }
@@ -21,17 +26,6 @@ import Testing
 
         let first = try await server.twoPlayerMatch(transport: .udp, roomName: "one")
         let firstClients = try await first.play()
-        // Placement follows measured load: a starved machine makes a shard's ticks late for a while, and
-        // a late shard takes no new match (as designed). Wait until a fresh measurement has the other
-        // shard within its budget, so what is under test is the rule "the emptiest shard within budget".
-        let director = try #require(server.server.state.withLockedValue { $0.realtime }).director
-        let firstShard = try #require(ports.firstIndex(of: Int(first.startA.udpPort)))
-        let budget = server.server.configuration.tickBudget
-        try await OwnedTaskTests.until("the other shard is within its tick budget") {
-            // Not late now (so not late twice running) and not busy: within budget whatever came before.
-            let other = await director.measureLoads()[1 - firstShard]
-            return !other.isLate && other.busy <= budget
-        }
         let second = try await TwoPlayerMatch.start(alice: try await server.player("carol"), bob: try await server.player("dave"), transport: .udp, roomName: "two")
         let secondClients = try await second.play()
         #expect(first.startA.udpPort == first.startB.udpPort, "a match lives on one shard")
