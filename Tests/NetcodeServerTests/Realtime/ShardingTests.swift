@@ -17,16 +17,21 @@ import Testing
             // machine, can measure busy), and an idle shard has no tick to be late with. Refusal over
             // budget has its own tests (below).
             configuration.tickBudget = 1_000
-            // The match ends by its tick count; 6 s leaves a starved client time to get going.
-            configuration.match.durationSeconds = 6
+            // The first match must still run when the second is placed, and each client must get going
+            // before its match's last tick: 10 s leave a starved machine room for both.
+            configuration.match.durationSeconds = 10
         }
         let ports = server.server.udpPorts
         #expect(ports.count == 2)
         #expect(Set(ports).count == 2, "each shard binds its own port")
 
-        let first = try await server.twoPlayerMatch(transport: .udp, roomName: "one")
+        // Every player logs in first (password checks are the slow part), then the two matches start
+        // back to back, and only then does anyone play.
+        let (alice, bob) = (try await server.player("alice"), try await server.player("bob"))
+        let (carol, dave) = (try await server.player("carol"), try await server.player("dave"))
+        let first = try await TwoPlayerMatch.start(alice: alice, bob: bob, transport: .udp, roomName: "one")
+        let second = try await TwoPlayerMatch.start(alice: carol, bob: dave, transport: .udp, roomName: "two")
         let firstClients = try await first.play()
-        let second = try await TwoPlayerMatch.start(alice: try await server.player("carol"), bob: try await server.player("dave"), transport: .udp, roomName: "two")
         let secondClients = try await second.play()
         #expect(first.startA.udpPort == first.startB.udpPort, "a match lives on one shard")
         #expect(first.startA.udpPort != second.startA.udpPort, "the second match goes to the emptier shard")
