@@ -14,7 +14,7 @@ import Glibc
 /// measures. The server routes by session id, not by address, so it handles these sessions exactly as
 /// it handles clients with sockets of their own.
 ///
-/// Reading goes through SwiftNIO (`recvmmsg`, 32 at a time). Sending does not: the sessions seal their
+/// Reading goes through SwiftNIO (`recvmmsg`, 64 at a time). Sending does not: the sessions seal their
 /// packets straight into one ``DatagramBatch`` per loop turn, sent with `sendmmsg` at the end of the
 /// turn, so a packet costs no buffer, envelope or promise of its own; a datagram the kernel refuses is
 /// still reported to the session that sent it.
@@ -61,8 +61,8 @@ final class SharedDatagramSocket: RealtimeClientTransport {
                 return (NIOLoopBound(SharedDatagramHandler(server: server), eventLoop: loop), descriptor)
             }.flatMap { handler, descriptor in
                 DatagramBootstrap(group: loop)
-                    .channelOption(.datagramVectorReadMessageCount, value: 32)
-                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 32))
+                    .channelOption(.datagramVectorReadMessageCount, value: 64)
+                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 64))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
                     }

@@ -255,8 +255,8 @@ public final class GameServer: Service, Sendable {
         let descriptor = try DatagramBatch.openSocket(boundTo: address, receiveBuffer: 4 << 20, sendBuffer: 4 << 20)
         // From here the channel owns the descriptor (and closes it, also when this fails).
         let channel = try await DatagramBootstrap(group: loop)
-            .channelOption(.datagramVectorReadMessageCount, value: 16)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 16))
+            .channelOption(.datagramVectorReadMessageCount, value: 64)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 64))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(shard.value) }
             }
