@@ -64,14 +64,19 @@ public final class DatagramBatch {
     /// Sends every datagram appended since the last send on `descriptor`, then empties the batch (keeping
     /// its memory). Calls `failed` for each datagram the kernel refused, with its tag, its size and the
     /// errno. Returns how many the kernel took.
+    ///
+    /// - Parameter segmenting: hand runs of same-size datagrams to one address to the kernel as one
+    ///   message each, with UDP generic segmentation offload (`UDP_SEGMENT`): the receiver still gets
+    ///   every datagram on its own, the sender pays the trip through the stack once per run. For a
+    ///   sender whose datagrams mostly go to one address (a swarm's shared socket).
     @discardableResult
-    public func send(on descriptor: CInt, failed: (_ tag: UInt32, _ bytes: Int, _ errno: CInt) -> Void) -> Int {
+    public func send(on descriptor: CInt, segmenting: Bool = false, failed: (_ tag: UInt32, _ bytes: Int, _ errno: CInt) -> Void) -> Int {
         guard self.count > 0 else { return 0 }
         let count = self.count
         self.buffer.moveReaderIndex(to: 0)
         let sent = self.buffer.withUnsafeReadableBytes { bytes -> Int32 in
             // Offsets count from the start of the buffer, where the reader index now is.
-            netcode_datagram_send_batch(descriptor, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), self.entries, Int32(count))
+            netcode_datagram_send_batch(descriptor, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), self.entries, Int32(count), segmenting ? 1 : 0)
         }
         if Int(sent) < count {
             for index in 0..<count where self.entries[index].error != 0 {

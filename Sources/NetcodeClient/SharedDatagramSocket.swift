@@ -16,7 +16,8 @@ import Glibc
 ///
 /// Reading goes through SwiftNIO (`recvmmsg`, 64 at a time). Sending does not: the sessions seal their
 /// packets straight into one ``DatagramBatch`` per loop turn, sent with `sendmmsg` at the end of the
-/// turn, so a packet costs no buffer, envelope or promise of its own; a datagram the kernel refuses is
+/// turn (same-size runs with UDP segmentation offload: the server still receives each datagram on its
+/// own), so a packet costs no buffer, envelope or promise of its own; a datagram the kernel refuses is
 /// still reported to the session that sent it.
 final class SharedDatagramSocket: RealtimeClientTransport {
     let channel: any Channel
@@ -112,7 +113,8 @@ final class SharedDatagramSocket: RealtimeClientTransport {
         if self.closed {
             self.batch.discard(errno: EBADF, failed: failed)
         } else {
-            self.batch.send(on: self.descriptor, failed: failed)
+            // Every datagram goes to the server, most of one size: segmentation offload applies.
+            self.batch.send(on: self.descriptor, segmenting: true, failed: failed)
         }
     }
 }

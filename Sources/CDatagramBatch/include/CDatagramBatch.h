@@ -27,7 +27,13 @@ typedef struct {
 /// Sends `count` datagrams from `base` on the non-blocking socket `fd`, 64 per sendmmsg call. A datagram
 /// the kernel refuses gets its errno in `error` and the rest of the batch is still sent (an interrupted
 /// call is retried). Returns how many datagrams the kernel took.
-int netcode_datagram_send_batch(int fd, const uint8_t *base, netcode_datagram *datagrams, int count);
+///
+/// With `segment` set, a run of datagrams of one size to one address that lie back to back in the
+/// buffer (up to 64, at most 65,000 bytes) goes to the kernel as one message with UDP generic
+/// segmentation offload (UDP_SEGMENT): the kernel cuts it into the same datagrams, and the receiver
+/// gets them one by one as before, but the sender's trip through the stack is paid once per run. If the
+/// kernel refuses a run, its datagrams are sent one by one, each with its own error.
+int netcode_datagram_send_batch(int fd, const uint8_t *base, netcode_datagram *datagrams, int count, int segment);
 
 /// Opens a non-blocking UDP socket of `address`'s family bound to `address` (port 0: any), with the given
 /// receive and send buffer sizes (0: the system's). Returns the descriptor, or -errno.

@@ -7,8 +7,8 @@ import Testing
 /// call takes, and a datagram the kernel refuses is reported by its tag while the rest still leave.
 @Suite("Datagram batches over real loopback sockets")
 struct DatagramBatchTests {
-    @Test("150 datagrams of different sizes arrive intact, and the batch is reusable")
-    func datagramsArriveIntact() throws {
+    @Test("150 datagrams of different sizes arrive intact, and the batch is reusable", arguments: [false, true])
+    func datagramsArriveIntact(segmenting: Bool) throws {
         let receiver = try LoopbackReceiver()
         defer { receiver.close() }
         let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
@@ -25,7 +25,7 @@ struct DatagramBatchTests {
             }
             #expect(batch.count == 150)
             var failures: [UInt32] = []
-            let sent = batch.send(on: sender) { tag, _, _ in failures.append(tag) }
+            let sent = batch.send(on: sender, segmenting: segmenting) { tag, _, _ in failures.append(tag) }
             #expect(sent == 150)
             #expect(failures.isEmpty)
             #expect(batch.isEmpty, "a sent batch is empty again")
@@ -33,8 +33,8 @@ struct DatagramBatchTests {
         }
     }
 
-    @Test("a datagram the kernel refuses is reported by its tag; the others still leave")
-    func refusedDatagramIsReported() throws {
+    @Test("a datagram the kernel refuses is reported by its tag; the others still leave", arguments: [false, true])
+    func refusedDatagramIsReported(segmenting: Bool) throws {
         let receiver = try LoopbackReceiver()
         defer { receiver.close() }
         let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
@@ -48,12 +48,35 @@ struct DatagramBatchTests {
             batch.endDatagram(startingAt: start, to: index == 2 ? elsewhere : receiver.address, tag: UInt32(100 + index))
         }
         var failures: [(tag: UInt32, bytes: Int, errno: CInt)] = []
-        let sent = batch.send(on: sender) { failures.append(($0, $1, $2)) }
+        let sent = batch.send(on: sender, segmenting: segmenting) { failures.append(($0, $1, $2)) }
         #expect(sent == 4)
         #expect(failures.map(\.tag) == [102])
         #expect(failures.first?.bytes == 4)
         #expect(failures.first.map { $0.errno != 0 } == true)
         #expect(try receiver.receive(count: 4).map(\.first) == [0, 1, 3, 4])
+    }
+
+    @Test("runs of same-size datagrams to one address, segmented by the kernel, arrive one by one and intact")
+    func segmentedRunsArriveAsDatagrams() throws {
+        let receiver = try LoopbackReceiver()
+        defer { receiver.close() }
+        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        defer { Glibc.close(sender) }
+        let batch = DatagramBatch()
+        // 200 datagrams: runs of 40 bytes past the 64 one message may carry, a size change, and a last one shorter.
+        var expected: [[UInt8]] = []
+        for index in 0..<200 {
+            let size = index < 130 ? 40 : (index < 199 ? 57 : 12)
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 * 31 &+ index) }
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes(bytes)
+            batch.endDatagram(startingAt: start, to: receiver.address, tag: UInt32(index))
+            expected.append(bytes)
+        }
+        var failures = 0
+        #expect(batch.send(on: sender, segmenting: true) { _, _, _ in failures += 1 } == 200)
+        #expect(failures == 0)
+        #expect(try receiver.receive(count: 200) == expected, "each datagram on its own, in order, with its own size")
     }
 
     @Test("a batch discarded reports every datagram in it")
