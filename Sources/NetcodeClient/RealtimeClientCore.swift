@@ -22,6 +22,12 @@ public struct RealtimeClientOptions: Sendable, Hashable {
     public var impairment: LinkProfile?
     /// Per-session histograms at two significant digits instead of three (see ``PlayerExperience/init(compact:)``).
     public var compactHistograms: Bool
+    /// Whether the session keeps its own latency, staleness and input→ack histograms. With `false` (and a
+    /// `LiveTraffic` to report to) every sample goes only to its loop's live figures, whose whole-run sum
+    /// (``LiveTraffic/wholeRun``) holds exactly the same samples: what a swarm of thousands needs, since a
+    /// session's own histograms are cold memory, touched at every sample (a cache miss each). Without a
+    /// `LiveTraffic` the session keeps them whatever this says.
+    public var sessionDistributions: Bool
     /// Share one UDP socket per event loop among sessions (demultiplexed by session id) instead of one
     /// socket per session: what a load generator of thousands of bots needs to stay cheaper than the
     /// server. Real clients have a socket each (the default). Not combined with `impairment`.
@@ -37,9 +43,11 @@ public struct RealtimeClientOptions: Sendable, Hashable {
         silenceTimeout: Duration = .seconds(10),
         impairment: LinkProfile? = nil,
         sharedSocket: Bool = false,
-        compactHistograms: Bool = false
+        compactHistograms: Bool = false,
+        sessionDistributions: Bool = true
     ) {
         self.compactHistograms = compactHistograms
+        self.sessionDistributions = sessionDistributions
         self.impairment = impairment
         self.sharedSocket = sharedSocket
         self.frameRate = frameRate
@@ -134,6 +142,8 @@ final class RealtimeClientCore {
     private var ended = false
     private let interpolationDelayNanos: UInt64
     private let stallThresholdNanos: UInt64
+    /// Whether samples go to the session's own histograms too (see ``RealtimeClientOptions/sessionDistributions``).
+    private let keepsDistributions: Bool
 
     var result: EventLoopFuture<(RealtimeEnd, PlayerExperience)> { self.promise.futureResult }
     /// Completes with true at the first snapshot decoded, or false if the session ends before one.
@@ -148,7 +158,8 @@ final class RealtimeClientCore {
         self.eventLoop = eventLoop
         self.connection = RealtimeConnection(sessionID: start.sessionID, keyBytes: start.sessionKey)
         self.history = InputHistory(redundancy: options.inputRedundancy)
-        self.experience = PlayerExperience(compact: options.compactHistograms)
+        self.keepsDistributions = options.sessionDistributions || live == nil
+        self.experience = PlayerExperience(compact: options.compactHistograms, distributions: self.keepsDistributions)
         self.policy = InputPolicy(behaviour: options.behaviour, playerID: start.playerID, seed: options.seed)
         self.promise = eventLoop.makePromise()
         self.firstSnapshotPromise = eventLoop.makePromise()
@@ -212,7 +223,7 @@ final class RealtimeClientCore {
         let renderTime = now > self.interpolationDelayNanos ? now - self.interpolationDelayNanos : 0
         let shown = min(renderTime, newestSendTime)
         guard now > shown else { return }
-        _ = self.experience.staleness.record((now - shown) / 1000)
+        if self.keepsDistributions { _ = self.experience.staleness.record((now - shown) / 1000) }
         _ = self.sink?.window.staleness.record((now - shown) / 1000)
     }
 
@@ -284,7 +295,7 @@ final class RealtimeClientCore {
             let sendTime = message.sendTime(receivedAt: now)
             self.newestSendTime = sendTime
             if now > sendTime {
-                _ = self.experience.snapshotLatency.record((now - sendTime) / 1000)
+                if self.keepsDistributions { _ = self.experience.snapshotLatency.record((now - sendTime) / 1000) }
                 _ = self.sink?.window.snapshotLatency.record((now - sendTime) / 1000)
             }
             if let last = self.lastArrival {
@@ -298,7 +309,7 @@ final class RealtimeClientCore {
             let processed = message.lastProcessedInput
             if processed > self.lastAckedInput {
                 if let sampled = self.history.recordedAt(processed), now > sampled {
-                    _ = self.experience.inputAcknowledgement.record((now - sampled) / 1000)
+                    if self.keepsDistributions { _ = self.experience.inputAcknowledgement.record((now - sampled) / 1000) }
                     _ = self.sink?.window.inputAcknowledgement.record((now - sampled) / 1000)
                 }
                 self.lastAckedInput = processed
