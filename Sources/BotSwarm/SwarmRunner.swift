@@ -88,7 +88,12 @@ public struct SwarmRunner: Sendable {
             }
             running.cancelAll()
         }
-        return SwarmReport(configuration: configuration, totals: metrics.snapshot(), punctuality: metrics.live.punctuality, steady: metrics.live.steady, elapsed: clock.now - began)
+        var totals = metrics.snapshot()
+        if !configuration.client.sessionDistributions {
+            // The sessions kept no histograms of their own: all their samples went to the live figures.
+            totals.experience.mergeDistributions(of: metrics.live.wholeRun)
+        }
+        return SwarmReport(configuration: configuration, totals: totals, punctuality: metrics.live.punctuality, steady: metrics.live.steady, elapsed: clock.now - began)
     }
 
     static func seconds(_ duration: Duration) -> Double {

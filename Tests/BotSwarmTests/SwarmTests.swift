@@ -31,17 +31,20 @@ import Testing
         #expect(!stored.isEmpty, "the swarm's matches are in the database")
     }
 
-    @Test("bots sharing one UDP socket per loop play as bots with their own, and the report says the generator kept up")
-    func sharedSocketSwarm() async throws {
+    /// With and without histograms per session: without, every sample reaches the report through the
+    /// loops' live figures (what swarms of 200 bots or more do).
+    @Test("bots sharing one UDP socket per loop play as bots with their own, and the report says the generator kept up", arguments: [true, false])
+    func sharedSocketSwarm(sessionDistributions: Bool) async throws {
         // Long enough matches that the once-a-second check finds every bot in one, even on a busy machine.
         try await self.withServer(.udp, matchSeconds: 5) { port in
             let configuration = SwarmConfiguration(
                 tcpPort: port, localHost: "127.0.0.1", count: 6, rampPerSecond: 100, matches: 1, roomSize: 3, seed: 11,
-                client: RealtimeClientOptions(sharedSocket: true),
+                client: RealtimeClientOptions(sharedSocket: true, compactHistograms: !sessionDistributions, sessionDistributions: sessionDistributions),
                 thresholds: SwarmThresholds(maximumErrors: 0)
             )
             let report = await SwarmRunner(configuration: configuration).run { _ in }
             #expect(report.bots.failed == 0)
+            #expect(report.stalenessMs.count > 0 && report.inputAckMs.count > 0)
             #expect(report.playerMatches == 6)
             #expect(report.errors.isEmpty, "\(report.errors)")
             #expect((report.deliveryRatio ?? 0) > 0.8, "each session got its own snapshots through the shared socket")
