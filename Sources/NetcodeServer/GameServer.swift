@@ -250,7 +250,7 @@ public final class GameServer: Service, Sendable {
     }
 
     private func bindShard(_ shard: NIOLoopBound<RealtimeShard>, on loop: any EventLoop, port: Int, index: Int) async throws -> any Channel {
-        // The shard opens its socket itself, so that it can send on it in batches (RealtimeShard.directSocket).
+        // The shard opens its socket itself, so that it can read and send on it in batches (RealtimeShard.directSocket).
         let address = try SocketAddress.makeAddressResolvingHost(self.configuration.host, port: port)
         let descriptor = try DatagramBatch.openSocket(boundTo: address, receiveBuffer: 4 << 20, sendBuffer: 4 << 20)
         // From here the channel owns the descriptor (and closes it, also when this fails). Without an

@@ -37,12 +37,12 @@ final class RealtimeShard: ChannelInboundHandler {
     var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
     private var output = MatchOutput()
     private var pendingFlush = false
-    /// The socket's descriptor when the shard sends its datagrams itself: one ``DatagramBatch`` per flush
-    /// (`sendmmsg` from one buffer, no envelope per datagram), with each datagram the kernel refuses
-    /// counted. Nil while an in-process impairment sits in the pipeline (its outbound side must see every
-    /// datagram) and once the channel is inactive (the descriptor is closed).
-    /// With `directSocket` the shard also reads the socket itself: the channel reads one datagram when
-    /// the socket becomes readable, and the shard drains the rest (`DatagramReceiver`).
+    /// The socket's descriptor when the shard reads and sends its datagrams itself. The channel reads one
+    /// datagram when the socket becomes readable and the shard drains the rest (`DatagramReceiver`,
+    /// `recvmmsg` into one buffer); it sends one ``DatagramBatch`` per flush (`sendmmsg` from one buffer,
+    /// no envelope per datagram), with each datagram the kernel refuses counted. Nil while an in-process
+    /// impairment sits in the pipeline (it must see every datagram both ways) and once the channel is
+    /// inactive (the descriptor is closed).
     var directSocket: CInt?
     private let batch = DatagramBatch(expectedDatagrams: 512)
     private let receiver = DatagramReceiver()
