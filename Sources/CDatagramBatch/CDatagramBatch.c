@@ -97,6 +97,32 @@ int netcode_datagram_send_batch(int fd, const uint8_t *base, netcode_datagram *d
     return sent;
 }
 
+int netcode_datagram_receive_batch(int fd, uint8_t *buffer, uint32_t slot_size, netcode_received_datagram *datagrams, int count) {
+    struct mmsghdr messages[chunk];
+    struct iovec vectors[chunk];
+    if (count > chunk) count = chunk;
+    for (int i = 0; i < count; i++) {
+        vectors[i].iov_base = buffer + (size_t)i * slot_size;
+        vectors[i].iov_len = slot_size;
+        memset(&messages[i], 0, sizeof(messages[i]));
+        messages[i].msg_hdr.msg_name = &datagrams[i].address;
+        messages[i].msg_hdr.msg_namelen = sizeof(datagrams[i].address);
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int result;
+    do {
+        result = recvmmsg(fd, messages, (unsigned int)count, MSG_DONTWAIT, NULL);
+    } while (result < 0 && errno == EINTR);
+    if (result < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+    for (int i = 0; i < result; i++) {
+        datagrams[i].truncated = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+        datagrams[i].length = messages[i].msg_len < slot_size ? messages[i].msg_len : slot_size;
+        datagrams[i].address_length = messages[i].msg_hdr.msg_namelen;
+    }
+    return result;
+}
+
 int netcode_datagram_open(const struct sockaddr *address, socklen_t address_length, int receive_buffer, int send_buffer) {
     int fd = socket(address->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;

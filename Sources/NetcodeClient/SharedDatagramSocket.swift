@@ -14,7 +14,9 @@ import Glibc
 /// measures. The server routes by session id, not by address, so it handles these sessions exactly as
 /// it handles clients with sockets of their own.
 ///
-/// Reading goes through SwiftNIO (`recvmmsg`, 64 at a time). Sending does not: the sessions seal their
+/// SwiftNIO reads one datagram when the socket becomes readable; the handler then drains the rest itself
+/// (`DatagramReceiver`: `recvmmsg`, 64 at a time, no envelope or address text per datagram). Sending does
+/// not go through SwiftNIO either: the sessions seal their
 /// packets straight into one ``DatagramBatch`` per loop turn, sent with `sendmmsg` at the end of the
 /// turn (same-size runs with UDP segmentation offload: the server still receives each datagram on its
 /// own), so a packet costs no buffer, envelope or promise of its own; a datagram the kernel refuses is
@@ -59,11 +61,12 @@ final class SharedDatagramSocket: RealtimeClientTransport {
             let made = loop.submit { () -> (NIOLoopBound<SharedDatagramHandler>, CInt) in
                 let local = try SocketAddress.makeAddressResolvingHost(localHost, port: 0)
                 let descriptor = try DatagramBatch.openSocket(boundTo: local, receiveBuffer: 4 << 20, sendBuffer: 4 << 20)
-                return (NIOLoopBound(SharedDatagramHandler(server: server), eventLoop: loop), descriptor)
+                return (NIOLoopBound(SharedDatagramHandler(server: server, descriptor: descriptor), eventLoop: loop), descriptor)
             }.flatMap { handler, descriptor in
                 DatagramBootstrap(group: loop)
-                    .channelOption(.datagramVectorReadMessageCount, value: 64)
-                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 64))
+                    .channelOption(.datagramVectorReadMessageCount, value: 1)
+                    .channelOption(.maxMessagesPerRead, value: 1)
+                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
                     }
@@ -125,15 +128,33 @@ final class SharedDatagramHandler: ChannelInboundHandler {
 
     let server: SocketAddress
     var sessions: [UInt32: RealtimeClientCore] = [:]
+    /// The socket, drained after the channel's own read of each turn (nil once the channel is inactive).
+    private var descriptor: CInt?
+    private let receiver = DatagramReceiver()
 
-    init(server: SocketAddress) {
+    init(server: SocketAddress, descriptor: CInt) {
         self.server = server
+        self.descriptor = descriptor
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
-        guard envelope.remoteAddress == self.server, let session = PacketHeader.peekSessionID(envelope.data) else { return }
-        self.sessions[session]?.receive(envelope.data)
+        self.deliver(envelope.data, from: envelope.remoteAddress)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard let descriptor else { return }
+        self.receiver.drain(descriptor) { datagram, address in self.deliver(datagram, from: address) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.descriptor = nil
+        context.fireChannelInactive()
+    }
+
+    private func deliver(_ datagram: ByteBuffer, from address: SocketAddress) {
+        guard address == self.server, let session = PacketHeader.peekSessionID(datagram) else { return }
+        self.sessions[session]?.receive(datagram)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

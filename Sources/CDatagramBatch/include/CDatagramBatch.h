@@ -35,6 +35,20 @@ typedef struct {
 /// kernel refuses a run, its datagrams are sent one by one, each with its own error.
 int netcode_datagram_send_batch(int fd, const uint8_t *base, netcode_datagram *datagrams, int count, int segment);
 
+/// One datagram read by netcode_datagram_receive_batch: its size (at most the slot's; `truncated` when the
+/// datagram was larger and its tail was cut) and where it came from.
+typedef struct {
+    uint32_t length;
+    int truncated;
+    struct sockaddr_storage address;
+    socklen_t address_length;
+} netcode_received_datagram;
+
+/// Reads up to `count` datagrams waiting on the non-blocking socket `fd` with one recvmmsg call, the i-th
+/// into bytes [i * slot_size, (i + 1) * slot_size) of `buffer`. Returns how many were read (0 when none
+/// wait; an interrupted call is retried), or -errno.
+int netcode_datagram_receive_batch(int fd, uint8_t *buffer, uint32_t slot_size, netcode_received_datagram *datagrams, int count);
+
 /// Opens a non-blocking UDP socket of `address`'s family bound to `address` (port 0: any), with the given
 /// receive and send buffer sizes (0: the system's). Returns the descriptor, or -errno.
 int netcode_datagram_open(const struct sockaddr *address, socklen_t address_length, int receive_buffer, int send_buffer);

@@ -37,12 +37,15 @@ final class RealtimeShard: ChannelInboundHandler {
     var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
     private var output = MatchOutput()
     private var pendingFlush = false
-    /// The socket's descriptor when the shard sends its datagrams itself: one ``DatagramBatch`` per flush
-    /// (`sendmmsg` from one buffer, no envelope per datagram), with each datagram the kernel refuses
-    /// counted. Nil while an in-process impairment sits in the pipeline (its outbound side must see every
-    /// datagram) and once the channel is inactive (the descriptor is closed).
+    /// The socket's descriptor when the shard reads and sends its datagrams itself. The channel reads one
+    /// datagram when the socket becomes readable and the shard drains the rest (`DatagramReceiver`,
+    /// `recvmmsg` into one buffer); it sends one ``DatagramBatch`` per flush (`sendmmsg` from one buffer,
+    /// no envelope per datagram), with each datagram the kernel refuses counted. Nil while an in-process
+    /// impairment sits in the pipeline (it must see every datagram both ways) and once the channel is
+    /// inactive (the descriptor is closed).
     var directSocket: CInt?
     private let batch = DatagramBatch(expectedDatagrams: 512)
+    private let receiver = DatagramReceiver()
     /// Called on the shard's loop when a match ends, with whether it ran to its end and its sessions.
     var onMatchFinished: ((MatchOutcome, _ completed: Bool, _ sessions: [UInt32]) -> Void)?
 
@@ -88,6 +91,13 @@ final class RealtimeShard: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if let descriptor = self.directSocket {
+            self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
+                self.counters.datagramsReceived += 1
+                self.counters.bytesReceived += UInt64(datagram.readableBytes)
+                self.route(datagram, from: address)
+            }
+        }
         self.flush()
     }
 

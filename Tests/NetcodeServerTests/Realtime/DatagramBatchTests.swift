@@ -79,6 +79,53 @@ struct DatagramBatchTests {
         #expect(try receiver.receive(count: 200) == expected, "each datagram on its own, in order, with its own size")
     }
 
+    @Test("a receiver drains every datagram waiting, in order, with its source; a larger one is cut to the slot")
+    func receiverDrainsTheSocket() throws {
+        let receiver = try LoopbackReceiver()
+        defer { receiver.close() }
+        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        defer { Glibc.close(sender) }
+        let reader = DatagramReceiver(datagramsPerCall: 16, slotSize: 512)
+        #expect(reader.drain(receiver.descriptor) { _, _ in Issue.record("nothing waits yet") } == 0)
+
+        let batch = DatagramBatch()
+        var expected: [[UInt8]] = []
+        for index in 0..<100 {
+            let bytes = (0..<(index == 99 ? 700 : 1 + index * 3)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes(bytes)
+            batch.endDatagram(startingAt: start, to: receiver.address, tag: UInt32(index))
+            expected.append(bytes)
+        }
+        #expect(batch.send(on: sender) { _, _, _ in } == 100)
+        let senderPort = try Self.port(of: sender)
+        var received: [[UInt8]] = []
+        var kept: [ByteBuffer] = []
+        while received.count < 100 {
+            var poller = pollfd(fd: receiver.descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 30_000) == 1 else { break }
+            reader.drain(receiver.descriptor) { datagram, source in
+                #expect(source.port == senderPort)
+                #expect(source.ipAddress == "127.0.0.1")
+                received.append(Array(datagram.readableBytesView))
+                kept.append(datagram)
+            }
+        }
+        #expect(Array(received.prefix(99)) == Array(expected.prefix(99)))
+        #expect(received.last == Array(expected[99].prefix(512)), "a datagram larger than the slot arrives cut to it")
+        #expect(kept.count == 100, "slices kept past a drain stay valid: \(kept.count)")
+        #expect(kept.first.map { Array($0.readableBytesView) } == expected[0])
+    }
+
+    private static func port(of descriptor: CInt) throws -> Int {
+        var storage = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: storage.sin_port))
+    }
+
     @Test("a batch discarded reports every datagram in it")
     func discardReportsEverything() {
         let batch = DatagramBatch()
