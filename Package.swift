@@ -38,6 +38,14 @@ let package = Package(
         // HMAC-SHA256 for packet tags in C: pads hashed once per session, the processor's SHA extensions
         // when it has them, no allocation per packet.
         .target(name: "CPacketTag"),
+        // Datagrams of one loop turn sent from one buffer with sendmmsg, with per-datagram errors: the
+        // realtime loops' send path (no per-packet envelope, promise or copy).
+        .target(name: "CDatagramBatch"),
+        .target(
+            name: "DatagramBatch",
+            dependencies: ["CDatagramBatch", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: hotPath
+        ),
         // Wire messages and codecs, sequence windows, authentication. No sockets.
         .target(
             name: "NetcodeProtocol",
@@ -81,6 +89,7 @@ let package = Package(
                 "NetcodeProtocol",
                 "NetcodeStore",
                 "LinkEmulator",
+                "DatagramBatch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -99,6 +108,7 @@ let package = Package(
             name: "NetcodeClient",
             dependencies: [
                 "SeededRandom",
+                "DatagramBatch",
                 "NetcodeProtocol",
                 "LinkEmulator",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -194,6 +204,7 @@ let package = Package(
             name: "NetcodeServerTests",
             dependencies: [
                 "NetcodeServer",
+                "DatagramBatch",
                 "LinkEmulator",
                 "NetcodeClient",
                 "NetcodeProtocol",

@@ -45,11 +45,13 @@ public struct SwarmRunner: Sendable {
         let stopQueueingAt = self.configuration.duration.map { began + $0 }
         let configuration = self.configuration
 
-        await withTaskGroup(of: Void.self) { group in
-            // The live line: one each second until every bot is done.
-            let reporter = Task {
+        // The live line is a child task beside the bots' group: cancelled once every bot is done, and
+        // with the run itself (it cannot outlive it).
+        await withTaskGroup(of: Void.self) { running in
+            running.addTask {
                 var last = clock.now
                 while !Task.isCancelled {
+                    // Cancelled (every bot is done): one last line for the part of a second since the previous one.
                     try? await Task.sleep(until: last + .seconds(1), clock: clock)
                     let now = clock.now
                     let seconds = max(Self.seconds(now - last), 0.001)
@@ -72,19 +74,26 @@ public struct SwarmRunner: Sendable {
                     ))
                 }
             }
-            // Bots start at their intended times (index / ramp), not one after another's set-up.
-            let interval = 1.0 / max(configuration.rampPerSecond, 0.001)
-            for index in 0..<configuration.count {
-                let due = began + .nanoseconds(Int64(Double(index) * interval * 1e9))
-                if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
-                group.addTask {
-                    await Bot(index: index, configuration: configuration, matchmaker: matchmaker, metrics: metrics, stopQueueingAt: stopQueueingAt).run()
+            await withTaskGroup(of: Void.self) { group in
+                // Bots start at their intended times (index / ramp), not one after another's set-up.
+                let interval = 1.0 / max(configuration.rampPerSecond, 0.001)
+                for index in 0..<configuration.count {
+                    let due = began + .nanoseconds(Int64(Double(index) * interval * 1e9))
+                    if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
+                    group.addTask {
+                        await Bot(index: index, configuration: configuration, matchmaker: matchmaker, metrics: metrics, stopQueueingAt: stopQueueingAt).run()
+                    }
                 }
+                await group.waitForAll()
             }
-            await group.waitForAll()
-            reporter.cancel()
+            running.cancelAll()
         }
-        return SwarmReport(configuration: configuration, totals: metrics.snapshot(), punctuality: metrics.live.punctuality, steady: metrics.live.steady, elapsed: clock.now - began)
+        var totals = metrics.snapshot()
+        if !configuration.client.sessionDistributions {
+            // The sessions kept no histograms of their own: all their samples went to the live figures.
+            totals.experience.mergeDistributions(of: metrics.live.wholeRun)
+        }
+        return SwarmReport(configuration: configuration, totals: totals, punctuality: metrics.live.punctuality, steady: metrics.live.steady, elapsed: clock.now - began)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -66,6 +66,8 @@ public final class LiveTraffic: Sendable {
         var window = Window()
         var punctuality = Punctuality()
         var steady = Steady()
+        /// Every window merged since the start.
+        var whole = Window()
         var isSteady = false
         var steadySince: ContinuousClock.Instant?
     }
@@ -78,6 +80,7 @@ public final class LiveTraffic: Sendable {
     func merge(_ window: Window) {
         self.state.withLockedValue { state in
             state.window.merge(window)
+            state.whole.merge(window)
             if state.isSteady { state.steady.window.merge(window) }
             state.punctuality.frames += window.frames
             state.punctuality.lateFrames += window.lateFrames
@@ -120,6 +123,12 @@ public final class LiveTraffic: Sendable {
             }
             return steady
         }
+    }
+
+    /// Every figure merged since the start: the sum of all the loops' windows, so its distributions hold
+    /// every sample of every session that reported here.
+    public var wholeRun: Window {
+        self.state.withLockedValue { $0.whole }
     }
 
     /// The generator's punctuality since the start.

@@ -38,10 +38,21 @@ public struct PlayerExperience: Sendable {
     /// - Parameter compact: keep two significant digits (1% resolution, about 24 KB per histogram)
     ///   instead of three (0.1%, about 170 KB): what a swarm of thousands of bots can afford; creating
     ///   and zeroing half a megabyte per bot at match start was enough to stall a loop.
-    public init(compact: Bool = false) {
-        self.snapshotLatency = Self.histogram(compact: compact)
-        self.staleness = Self.histogram(compact: compact)
-        self.inputAcknowledgement = Self.histogram(compact: compact)
+    /// - Parameter distributions: false for a session whose samples go to its loop's live figures only
+    ///   (``RealtimeClientOptions/sessionDistributions``): its histograms are then placeholders that hold
+    ///   nothing and cost a few bytes.
+    public init(compact: Bool = false, distributions: Bool = true) {
+        let make = { distributions ? Self.histogram(compact: compact) : Histogram<UInt64>(highestTrackableValue: 2, numberOfSignificantValueDigits: .one) }
+        self.snapshotLatency = make()
+        self.staleness = make()
+        self.inputAcknowledgement = make()
+    }
+
+    /// Adds the distributions of `window` (a loop's or a whole run's live figures) to this experience's.
+    public mutating func mergeDistributions(of window: LiveTraffic.Window) {
+        Self.combine(&self.snapshotLatency, window.snapshotLatency)
+        Self.combine(&self.staleness, window.staleness)
+        Self.combine(&self.inputAcknowledgement, window.inputAcknowledgement)
     }
 
     public var deliveryRatio: Double? {

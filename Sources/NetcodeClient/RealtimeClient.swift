@@ -34,7 +34,8 @@ public final class RealtimeClient: Sendable {
             let loop = lobby.channel.eventLoop
             let channel = lobby.channel
             let core = try await loop.submit {
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet, promise in
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live)
+                core.transport = ChannelTransport(eventLoop: loop) { packet, promise in
                     var frame = channel.allocator.buffer(capacity: packet.readableBytes + 1)
                     ClientMessage.realtime(packet).encode(into: &frame)
                     channel.writeAndFlush(ClientOutbound.frame(frame), promise: promise)
@@ -55,7 +56,8 @@ public final class RealtimeClient: Sendable {
             let socket = try await SharedDatagramSocket.socket(on: loop, server: server, localHost: localHost).get()
             let core = try await loop.submit {
                 let shared = socket.value
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet, promise in shared.send(packet, promise: promise) }
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live)
+                core.transport = shared
                 shared.register(start.sessionID, core)
                 return NIOLoopBound(core, eventLoop: loop)
             }.get()
@@ -83,7 +85,8 @@ public final class RealtimeClient: Sendable {
                 .bind(host: localHost, port: 0)
                 .get()
             let core = try await loop.submit {
-                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live) { packet, promise in
+                let core = RealtimeClientCore(start: start, options: options, eventLoop: loop, live: live)
+                core.transport = ChannelTransport(eventLoop: loop) { packet, promise in
                     channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: packet), promise: promise)
                 }
                 handler.value.core = core

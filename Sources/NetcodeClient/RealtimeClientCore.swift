@@ -22,6 +22,12 @@ public struct RealtimeClientOptions: Sendable, Hashable {
     public var impairment: LinkProfile?
     /// Per-session histograms at two significant digits instead of three (see ``PlayerExperience/init(compact:)``).
     public var compactHistograms: Bool
+    /// Whether the session keeps its own latency, staleness and input→ack histograms. With `false` (and a
+    /// `LiveTraffic` to report to) every sample goes only to its loop's live figures, whose whole-run sum
+    /// (``LiveTraffic/wholeRun``) holds exactly the same samples: what a swarm of thousands needs, since a
+    /// session's own histograms are cold memory, touched at every sample (a cache miss each). Without a
+    /// `LiveTraffic` the session keeps them whatever this says.
+    public var sessionDistributions: Bool
     /// Share one UDP socket per event loop among sessions (demultiplexed by session id) instead of one
     /// socket per session: what a load generator of thousands of bots needs to stay cheaper than the
     /// server. Real clients have a socket each (the default). Not combined with `impairment`.
@@ -37,9 +43,11 @@ public struct RealtimeClientOptions: Sendable, Hashable {
         silenceTimeout: Duration = .seconds(10),
         impairment: LinkProfile? = nil,
         sharedSocket: Bool = false,
-        compactHistograms: Bool = false
+        compactHistograms: Bool = false,
+        sessionDistributions: Bool = true
     ) {
         self.compactHistograms = compactHistograms
+        self.sessionDistributions = sessionDistributions
         self.impairment = impairment
         self.sharedSocket = sharedSocket
         self.frameRate = frameRate
@@ -66,15 +74,46 @@ public enum RealtimeEnd: Sendable, Equatable {
     case dropped
 }
 
+/// Where a session's packets go: a UDP socket of its own, the lobby's TCP connection, or a UDP socket
+/// shared by the sessions of one loop. Used on the session's loop only.
+protocol RealtimeClientTransport: AnyObject {
+    /// Sends one packet, which `write` appends to the buffer it is given (its reader index left at the
+    /// packet's start), and returns the packet's size. A packet that turns out not to have left is
+    /// reported to `session` with ``RealtimeClientCore/sendFailed(bytes:)``.
+    func send(from session: RealtimeClientCore, _ write: (inout ByteBuffer) -> Void) -> Int
+}
+
+/// A transport that sends each packet in a buffer of its own through `transmit` (a channel write), and
+/// learns of a failed send from the write's promise.
+final class ChannelTransport: RealtimeClientTransport {
+    private let eventLoop: any EventLoop
+    private let transmit: (ByteBuffer, EventLoopPromise<Void>) -> Void
+
+    init(eventLoop: any EventLoop, transmit: @escaping (ByteBuffer, EventLoopPromise<Void>) -> Void) {
+        self.eventLoop = eventLoop
+        self.transmit = transmit
+    }
+
+    func send(from session: RealtimeClientCore, _ write: (inout ByteBuffer) -> Void) -> Int {
+        var packet = ByteBufferAllocator().buffer(capacity: RealtimePacket.minPacketSize + 64)
+        write(&packet)
+        let size = packet.readableBytes
+        let promise = self.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenFailure { _ in session.sendFailed(bytes: size) }
+        self.transmit(packet, promise)
+        return size
+    }
+}
+
 /// One client's realtime session, confined to one event loop: sends inputs at the tick rate, renders
-/// at the frame rate, and measures what the player sees. The transport is a closure, so the same code
+/// at the frame rate, and measures what the player sees. The transport is an object, so the same code
 /// plays over UDP and over TCP.
 final class RealtimeClientCore {
     let start: MatchStart
     let options: RealtimeClientOptions
     let eventLoop: any EventLoop
-    /// Hands a packet to the socket or the lobby connection; the promise fails if it could not be sent.
-    private let transmit: (ByteBuffer, EventLoopPromise<Void>) -> Void
+    /// Hands packets to the socket or the lobby connection (set once, before ``run()``).
+    var transport: (any RealtimeClientTransport)?
     private let live: LiveTraffic?
     /// The frame clock of this session's loop; it also gathers the loop's live figures, lock-free.
     private var clock: FrameClock?
@@ -103,6 +142,8 @@ final class RealtimeClientCore {
     private var ended = false
     private let interpolationDelayNanos: UInt64
     private let stallThresholdNanos: UInt64
+    /// Whether samples go to the session's own histograms too (see ``RealtimeClientOptions/sessionDistributions``).
+    private let keepsDistributions: Bool
 
     var result: EventLoopFuture<(RealtimeEnd, PlayerExperience)> { self.promise.futureResult }
     /// Completes with true at the first snapshot decoded, or false if the session ends before one.
@@ -110,15 +151,15 @@ final class RealtimeClientCore {
     private var firstSnapshotSeen = false
     var firstSnapshot: EventLoopFuture<Bool> { self.firstSnapshotPromise.futureResult }
 
-    init(start: MatchStart, options: RealtimeClientOptions, eventLoop: any EventLoop, live: LiveTraffic? = nil, transmit: @escaping (ByteBuffer, EventLoopPromise<Void>) -> Void) {
+    init(start: MatchStart, options: RealtimeClientOptions, eventLoop: any EventLoop, live: LiveTraffic? = nil) {
         self.start = start
         self.live = live
         self.options = options
         self.eventLoop = eventLoop
-        self.transmit = transmit
         self.connection = RealtimeConnection(sessionID: start.sessionID, keyBytes: start.sessionKey)
         self.history = InputHistory(redundancy: options.inputRedundancy)
-        self.experience = PlayerExperience(compact: options.compactHistograms)
+        self.keepsDistributions = options.sessionDistributions || live == nil
+        self.experience = PlayerExperience(compact: options.compactHistograms, distributions: self.keepsDistributions)
         self.policy = InputPolicy(behaviour: options.behaviour, playerID: start.playerID, seed: options.seed)
         self.promise = eventLoop.makePromise()
         self.firstSnapshotPromise = eventLoop.makePromise()
@@ -168,14 +209,11 @@ final class RealtimeClientCore {
     }
 
     private func sendInputs(now: UInt64) {
-        guard let message = self.history.message() else { return }
-        let packet = self.connection.seal(type: .input, payload: message.encoded(), now: now)
+        guard self.history.newestSequence > 0 else { return }
+        let size = self.send(.input, now: now) { _ = self.history.writeMessage(into: &$0) }
         self.experience.inputsSent += 1
-        self.experience.packetsSent += 1
-        self.experience.bytesSent += packet.readableBytes
         self.sink?.window.packetsSent += 1
-        self.sink?.window.bytesSent += packet.readableBytes
-        self.send(packet)
+        self.sink?.window.bytesSent += size
     }
 
     /// Samples what the player sees this frame: the state at (now - interpolation delay) if the buffer
@@ -185,7 +223,7 @@ final class RealtimeClientCore {
         let renderTime = now > self.interpolationDelayNanos ? now - self.interpolationDelayNanos : 0
         let shown = min(renderTime, newestSendTime)
         guard now > shown else { return }
-        _ = self.experience.staleness.record((now - shown) / 1000)
+        if self.keepsDistributions { _ = self.experience.staleness.record((now - shown) / 1000) }
         _ = self.sink?.window.staleness.record((now - shown) / 1000)
     }
 
@@ -219,10 +257,7 @@ final class RealtimeClientCore {
             case .challenge:
                 // The server checks that we receive at the address we send from: echo the token at once.
                 if let challenge = try? PathChallenge.decode(payload) {
-                    let answer = self.connection.seal(type: .response, payload: challenge.encoded(), now: now)
-                    self.experience.packetsSent += 1
-                    self.experience.bytesSent += answer.readableBytes
-                    self.send(answer)
+                    self.send(.response, now: now) { $0.writeImmutableBuffer(challenge.encoded()) }
                 }
             case .keepalive, .input, .response:
                 break
@@ -260,7 +295,7 @@ final class RealtimeClientCore {
             let sendTime = message.sendTime(receivedAt: now)
             self.newestSendTime = sendTime
             if now > sendTime {
-                _ = self.experience.snapshotLatency.record((now - sendTime) / 1000)
+                if self.keepsDistributions { _ = self.experience.snapshotLatency.record((now - sendTime) / 1000) }
                 _ = self.sink?.window.snapshotLatency.record((now - sendTime) / 1000)
             }
             if let last = self.lastArrival {
@@ -274,7 +309,7 @@ final class RealtimeClientCore {
             let processed = message.lastProcessedInput
             if processed > self.lastAckedInput {
                 if let sampled = self.history.recordedAt(processed), now > sampled {
-                    _ = self.experience.inputAcknowledgement.record((now - sampled) / 1000)
+                    if self.keepsDistributions { _ = self.experience.inputAcknowledgement.record((now - sampled) / 1000) }
                     _ = self.sink?.window.inputAcknowledgement.record((now - sampled) / 1000)
                 }
                 self.lastAckedInput = processed
@@ -283,19 +318,29 @@ final class RealtimeClientCore {
         }
     }
 
-    /// Transmits a packet counted as sent; if the socket refuses it (no route, wrong address family, a
-    /// closed connection) it is counted as a send error instead, so bytes that never left are not
-    /// reported as bandwidth.
-    private func send(_ packet: ByteBuffer) {
-        let promise = self.eventLoop.makePromise(of: Void.self)
-        let size = packet.readableBytes
-        promise.futureResult.assumeIsolated().whenFailure { _ in
-            guard !self.ended else { return }
-            self.experience.sendErrors += 1
-            self.experience.packetsSent -= 1
-            self.experience.bytesSent -= size
+    /// Seals the next packet of `type` with the payload `writePayload` writes, straight into the
+    /// transport's buffer, and transmits it counted as sent. Returns its size.
+    @discardableResult
+    private func send(_ type: PacketType, now: UInt64, payload writePayload: (inout ByteBuffer) -> Void) -> Int {
+        guard let transport = self.transport else { return 0 }
+        let size = transport.send(from: self) { buffer in
+            self.connection.startPacket(type: type, in: &buffer)
+            writePayload(&buffer)
+            self.connection.finishPacket(&buffer, now: now)
         }
-        self.transmit(packet, promise)
+        self.experience.packetsSent += 1
+        self.experience.bytesSent += size
+        return size
+    }
+
+    /// A packet counted as sent was refused (no route, wrong address family, a full socket buffer, a
+    /// closed connection): it counts as a send error instead, so bytes that never left are not reported
+    /// as bandwidth.
+    func sendFailed(bytes: Int) {
+        guard !self.ended else { return }
+        self.experience.sendErrors += 1
+        self.experience.packetsSent -= 1
+        self.experience.bytesSent -= bytes
     }
 
     /// Ends the session (idempotent): stops the timers, sends a disconnect if we are the ones leaving,
@@ -305,8 +350,7 @@ final class RealtimeClientCore {
         self.ended = true
         self.clock?.remove(self, sink: self.sink)
         if how == .stopped || how == .timedOut {
-            let packet = self.connection.seal(type: .disconnect, payload: DisconnectMessage(reason: .clientQuit).encoded(), now: Self.now())
-            self.send(packet)
+            self.send(.disconnect, now: Self.now()) { $0.writeImmutableBuffer(DisconnectMessage(reason: .clientQuit).encoded()) }
         }
         if let first = self.firstSnapshotPacket, let newest = self.newestSnapshotPacket, newest >= first {
             self.experience.snapshotsExpected = Int(newest - first) + 1
@@ -331,12 +375,23 @@ final class RealtimeClientCore {
 }
 
 /// One timer per event loop and frame rate that drives every client session on that loop, instead of
-/// a timer per session: a thousand bots wake their loop 60 times a second, not 60,000. Frames fire at
-/// fixed intended times (start + k x interval), so a late wake-up doesn't shift the ones after it.
+/// a timer per session: a thousand bots wake their loop a few hundred times a second, not 60,000. Frames
+/// fire at fixed intended times (start + k x interval), so a late wake-up doesn't shift the ones after it.
+///
+/// The sessions are spread over `phaseCount` phases of the frame interval, each firing at its own
+/// offset, as real players' clocks are spread: a loop of 1,000 sessions sends 250 inputs four times a
+/// frame rather than 1,000 at once, so neither the server nor this loop's own reading of snapshots
+/// waits behind one burst of the whole loop's frames.
 final class FrameClock {
     private let eventLoop: any EventLoop
     private let interval: TimeAmount
-    private var sessions: [ObjectIdentifier: RealtimeClientCore] = [:]
+    static let phaseCount = 4
+    /// Sessions by phase; a session's index in its phase's list is in `positions`.
+    private var phases: [[RealtimeClientCore]] = Array(repeating: [], count: FrameClock.phaseCount)
+    private var positions: [ObjectIdentifier: (phase: Int, index: Int)] = [:]
+    private var sessionCount = 0
+    /// The phase that fires next, at `next`.
+    private var nextPhase = 0
     private var next: NIODeadline = .now()
     private var scheduled: Scheduled<Void>?
     /// One swarm's figures on this loop since the last merge into its `LiveTraffic`: its sessions add
@@ -395,20 +450,34 @@ final class FrameClock {
             sink?.sessions += 1
             self.sinks[key] = sink
         }
-        self.sessions[ObjectIdentifier(session)] = session
+        // The phase with the fewest sessions.
+        let phase = self.phases.indices.min { self.phases[$0].count < self.phases[$1].count } ?? 0
+        self.positions[ObjectIdentifier(session)] = (phase, self.phases[phase].count)
+        self.phases[phase].append(session)
+        self.sessionCount += 1
         self.start()
         return sink
     }
 
+    private var phaseInterval: TimeAmount { .nanoseconds(self.interval.nanoseconds / Int64(Self.phaseCount)) }
+
     private func start() {
         if self.scheduled == nil {
-            self.next = .now() + self.interval
+            self.next = .now() + self.phaseInterval
             self.schedule()
         }
     }
 
     func remove(_ session: RealtimeClientCore, sink: LiveSink?) {
-        self.sessions[ObjectIdentifier(session)] = nil
+        if let (phase, index) = self.positions.removeValue(forKey: ObjectIdentifier(session)) {
+            // The last of the phase takes the removed one's place.
+            let last = self.phases[phase].removeLast()
+            if index < self.phases[phase].count {
+                self.phases[phase][index] = last
+                self.positions[ObjectIdentifier(last)] = (phase, index)
+            }
+            self.sessionCount -= 1
+        }
         if let sink {
             sink.sessions -= 1
             if sink.sessions == 0 {
@@ -416,7 +485,7 @@ final class FrameClock {
                 self.sinks[ObjectIdentifier(sink.live)] = nil
             }
         }
-        if self.sessions.isEmpty {
+        if self.sessionCount == 0 {
             self.scheduled?.cancel()
             self.scheduled = nil
         }
@@ -441,18 +510,25 @@ final class FrameClock {
             if lag > self.interval.nanoseconds { sink.window.lateFrames += 1 }
             _ = sink.window.frameLag.record(UInt64(lag / 1000))
         }
-        for session in Array(self.sessions.values) { session.frame(now: now) }
+        // Backwards: a session that ends in its frame is replaced by the phase's last, already served.
+        let phase = self.nextPhase
+        var index = self.phases[phase].count - 1
+        while index >= 0 {
+            if index < self.phases[phase].count { self.phases[phase][index].frame(now: now) }
+            index -= 1
+        }
+        self.nextPhase = (phase + 1) % Self.phaseCount
         let current = NIODeadline.now()
         if current - self.lastMerge >= Self.mergeInterval {
             self.lastMerge = current
             self.mergeWindows()
         }
-        guard !self.sessions.isEmpty else {
+        guard self.sessionCount > 0 else {
             self.scheduled = nil
             return
         }
-        self.next = self.next + self.interval
-        if self.next + self.interval * 10 < current { self.next = current + self.interval }
+        self.next = self.next + self.phaseInterval
+        if self.next + self.interval * 10 < current { self.next = current + self.phaseInterval }
         self.schedule()
     }
 }

@@ -1,3 +1,4 @@
+import DatagramBatch
 import Histogram
 import LinkEmulator
 import Logging
@@ -249,16 +250,26 @@ public final class GameServer: Service, Sendable {
     }
 
     private func bindShard(_ shard: NIOLoopBound<RealtimeShard>, on loop: any EventLoop, port: Int, index: Int) async throws -> any Channel {
+        // The shard opens its socket itself, so that it can read and send on it in batches (RealtimeShard.directSocket).
+        let address = try SocketAddress.makeAddressResolvingHost(self.configuration.host, port: port)
+        let descriptor = try DatagramBatch.openSocket(boundTo: address, receiveBuffer: 4 << 20, sendBuffer: 4 << 20)
+        // From here the channel owns the descriptor (and closes it, also when this fails). Without an
+        // in-process impairment the shard reads the socket itself after the channel's first datagram of
+        // each readable turn (RealtimeShard.directSocket); with one, the channel reads everything, 64 per
+        // recvmmsg, so that the impairment sees every datagram.
+        let direct = self.configuration.impairment == nil
         let channel = try await DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-            .channelOption(.datagramVectorReadMessageCount, value: 16)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * 16))
+            .channelOption(.datagramVectorReadMessageCount, value: direct ? 1 : 64)
+            .channelOption(.maxMessagesPerRead, value: direct ? UInt(1) : UInt(4))
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * (direct ? 1 : 64)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(shard.value) }
             }
-            .bind(host: self.configuration.host, port: port)
+            .withBoundSocket(descriptor)
             .get()
+        if direct {
+            try await loop.submit { shard.value.directSocket = descriptor }.get()
+        }
         if let link = self.configuration.impairment {
             // Each shard's link gets its own seed stream, so two shards never draw the same losses.
             let seed = self.configuration.impairmentSeed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15

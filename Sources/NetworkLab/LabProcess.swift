@@ -129,17 +129,22 @@ public final class LabProcess: Sendable {
         }
     }
 
-    /// SIGTERM, then SIGKILL if it has not ended within `grace`; returns how it ended.
+    /// SIGTERM, then SIGKILL if it has not ended within `grace`; returns how it ended. A caller that is
+    /// cancelled does not wait out the grace: the process gets SIGKILL at once, so nothing is left running.
     public func terminate(grace: Duration = .seconds(2)) async -> LabExitStatus {
         if let status = self.exitStatus { return status }
         self.signal(SIGTERM)
-        let killer = Task { [self] in
-            try await Task.sleep(for: grace)
-            self.signal(SIGKILL)
+        // The killer is a child task: it ends with this call, whichever way the call ends.
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                // Cancelled early (the caller was): kill now. Cancelled because the process ended: nothing to do.
+                try? await Task.sleep(for: grace)
+                if self.exitStatus == nil { self.signal(SIGKILL) }
+            }
+            let status = await self.wait()
+            group.cancelAll()
+            return status
         }
-        let status = await self.wait()
-        killer.cancel()
-        return status
     }
 
     /// Synchronous ``terminate(grace:)``, for shutdown paths.

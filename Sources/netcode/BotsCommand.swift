@@ -94,8 +94,10 @@ struct SwarmOptions: ParsableArguments {
                 interpolationDelay: self.interpolationDelay?.duration,
                 stallThreshold: self.stallThreshold.duration,
                 sharedSocket: self.sharedUdpSocket,
-                // Large swarms keep 1% resolution per bot (the totals keep 0.1%).
-                compactHistograms: self.count >= 200
+                // Large swarms keep 1% resolution per bot (the totals keep 0.1%), and their samples only in
+                // each loop's live figures (the same 1%), not in histograms of every bot's own.
+                compactHistograms: self.count >= 200,
+                sessionDistributions: self.count < 200
             ),
             thresholds: SwarmThresholds(
                 maximumP99Staleness: self.maxP99Staleness?.duration,

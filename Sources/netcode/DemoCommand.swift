@@ -62,17 +62,15 @@ struct DemoCommand: AsyncParsableCommand {
         )
         let port = try await server.bind()
         Self.say("netcode demo: server on 127.0.0.1:\(port) (udp \(server.udpPort ?? 0)), \(self.count) bots in rooms of \(self.roomSize), \(self.matches) match(es) of \(Int(self.matchDuration)) s over \(self.updates.transport)")
-        let serverTask = Task { try await server.run() }
-
-        let swarm = try SwarmOptions.parse([
-            "--count", "\(self.count)", "--room-size", "\(self.roomSize)", "--matches", "\(self.matches)",
-            "--seed", "\(self.seed)", "--updates", "\(self.updates.transport)",
-        ])
-        let configuration = try swarm.configuration(host: "127.0.0.1", tcpPort: port, localHost: "127.0.0.1")
-        let report = try await swarm.run(configuration)
-
-        server.shutdown()
-        try await serverTask.value
+        // The server stops (and its results are written) before the results are read, also when the swarm fails.
+        let report = try await server.whileRunning {
+            let swarm = try SwarmOptions.parse([
+                "--count", "\(self.count)", "--room-size", "\(self.roomSize)", "--matches", "\(self.matches)",
+                "--seed", "\(self.seed)", "--updates", "\(self.updates.transport)",
+            ])
+            let configuration = try swarm.configuration(host: "127.0.0.1", tcpPort: port, localHost: "127.0.0.1")
+            return try await swarm.run(configuration)
+        }
         print("")
         try await ResultsCommand.printResults(database: database, limit: 3, top: 5)
 

@@ -11,7 +11,10 @@ import Testing
 /// `netcode bots --host ::1` without `--local-host ::` does) plays its matches over the lobby but
 /// measures nothing: the report says so and fails, and no bandwidth is reported for bytes never sent.
 @Suite struct NothingMeasuredTests {
-    @Test func aSwarmWhoseDatagramsFailFailsAndCountsTheErrors() async throws {
+    /// Both send paths: a socket per bot (SwiftNIO's writes, errors from promises) and one socket per
+    /// loop (batches, errors from `sendmmsg`).
+    @Test(arguments: [false, true])
+    func aSwarmWhoseDatagramsFailFailsAndCountsTheErrors(sharedSocket: Bool) async throws {
         var logger = Logger(label: "test.nothing-measured")
         logger.logLevel = .critical
         let database = try NetcodeDatabase.inMemory()
@@ -24,7 +27,8 @@ import Testing
         let port = try await server.bind()
         let task = Task { try await server.run() }
         let configuration = SwarmConfiguration(
-            host: "::1", tcpPort: port, localHost: "0.0.0.0", count: 2, rampPerSecond: 100, matches: 1, roomSize: 2, seed: 3
+            host: "::1", tcpPort: port, localHost: "0.0.0.0", count: 2, rampPerSecond: 100, matches: 1, roomSize: 2, seed: 3,
+            client: RealtimeClientOptions(sharedSocket: sharedSocket)
         )
         let report = await SwarmRunner(configuration: configuration).run { _ in }
         server.shutdown()

@@ -139,5 +139,26 @@ struct NetworkLabIntegrationTests {
         #expect(throws: NetworkLabError.self) { try lab.makeSocket(in: .client, type: .udp) }
         #expect(try lab.kernelCounters(of: .server).value("Tcp", "RtoMin") == 200)
     }
+
+    @Test("a terminate whose caller is cancelled kills at once instead of waiting out the grace")
+    func cancelledTerminate() async throws {
+        let lab = try self.makeLab(.none)
+        defer { lab.shutdown() }
+        let sleeper = try lab.spawn(["sleep", "600"], in: .server)
+        // An hour of grace: only the cancellation can cut it short. The watchdog is a hang guard: it
+        // ends the program itself (and fails the test) if terminate waits out the grace after all.
+        let terminating = Task { await sleeper.terminate(grace: .seconds(3600)) }
+        terminating.cancel()
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            Issue.record("a cancelled terminate was still waiting after 30 s")
+            sleeper.signal(SIGKILL)
+        }
+        let status = await terminating.value
+        watchdog.cancel()
+        // As root the program is process 1 of its PID namespace and ignores SIGTERM: SIGKILL ends it.
+        #expect(status == (geteuid() == 0 ? .signaled(SIGKILL) : .signaled(SIGTERM)))
+        #expect(sleeper.exitStatus == status)
+    }
 }
 #endif

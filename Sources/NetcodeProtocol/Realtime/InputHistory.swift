@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The client's recent inputs, numbered 1, 2, 3, ... one per client frame, from which each input packet
 /// is built with the newest `redundancy` inputs.
 ///
@@ -44,6 +46,16 @@ public struct InputHistory: Sendable {
         let first = newestSequence - UInt32(count) + 1
         let inputs = (0..<count).map { commands[slot(first + UInt32($0))] }
         return InputMessage(newestSequence: newestSequence, inputs: inputs)
+    }
+
+    /// Writes the payload of ``message()`` at the end of `buffer`, without building the message: the
+    /// same bytes, no allocation. Returns false (and writes nothing) before the first input.
+    public func writeMessage(into buffer: inout ByteBuffer) -> Bool {
+        guard newestSequence > 0 else { return false }
+        let count = Int(min(UInt32(redundancy), newestSequence))
+        let first = newestSequence - UInt32(count) + 1
+        InputMessage.write(newestSequence: newestSequence, count: count, into: &buffer) { commands[slot(first + UInt32($0))] }
+        return true
     }
 
     /// The input with this sequence, if it is still remembered.

@@ -39,14 +39,22 @@ public struct InputMessage: Sendable, Hashable {
     public func encoded() -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(5 + InputCommand.size * inputs.count)
-        buffer.writeInteger(newestSequence)
-        buffer.writeInteger(UInt8(inputs.count))
-        for input in inputs {
-            buffer.writeInteger(input.moveX)
-            buffer.writeInteger(input.moveY)
-            buffer.writeInteger(input.buttons)
-        }
+        Self.write(newestSequence: newestSequence, count: inputs.count, into: &buffer) { inputs[$0] }
         return buffer
+    }
+
+    /// Writes the payload of `count` inputs ending at `newestSequence`, the `index`-th (oldest first)
+    /// from `input(index)`: how a sender writes a message in place without building it.
+    @inline(__always)
+    static func write(newestSequence: UInt32, count: Int, into buffer: inout ByteBuffer, input: (Int) -> InputCommand) {
+        buffer.writeInteger(newestSequence)
+        buffer.writeInteger(UInt8(count))
+        for index in 0..<count {
+            let command = input(index)
+            buffer.writeInteger(command.moveX)
+            buffer.writeInteger(command.moveY)
+            buffer.writeInteger(command.buttons)
+        }
     }
 
     /// Decodes a payload; the length must be exactly 5 + 3 x count.

@@ -31,10 +31,12 @@ extension LobbyService {
         return true
     }
 
-    /// Starts a drain: every connection is told, logins and new matches are refused.
+    /// Starts a drain: every connection is told, logins and new matches are refused, and a match still
+    /// waiting for realtime capacity is given up (the drain waits only for the matches under way).
     public func beginDrain(reason: String, secondsLeft: UInt32) {
         let actions = self.state.beginDrain(reason: reason, secondsLeft: secondsLeft)
         self.perform(actions)
+        self.giveUpWaitingMatches(because: "the server is draining before a restart")
     }
 
     public var players: [LobbyState.PlayerView] { self.state.players }

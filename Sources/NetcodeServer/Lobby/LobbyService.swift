@@ -37,6 +37,10 @@ public actor LobbyService {
     let logger: Logger
     var matchHost: (any MatchHosting)?
     private var shuttingDown = false
+    /// Matches waiting for realtime capacity, by room, while their launch sleeps between tries: a drain
+    /// or a shutdown gives them up at once (``giveUpWaitingMatches(because:)``) rather than letting one
+    /// start on a server that is going away.
+    var capacityWaits: [UInt32: MatchLaunch] = [:]
     /// Every task the lobby starts (password checks, match hand-offs, held seats' grace timers); the
     /// server's shutdown cancels the timers and waits for all of them.
     nonisolated let tasks = TaskTracker()
@@ -140,6 +144,7 @@ public actor LobbyService {
     /// Stops taking new connections, tells every client the server is going away and closes them.
     func beginShutdown(reason: String) {
         self.shuttingDown = true
+        self.giveUpWaitingMatches(because: "the server is shutting down")
         for handle in self.connections.values {
             handle.close(after: .goingAway(reason: reason))
         }
@@ -232,6 +237,11 @@ public actor LobbyService {
                 }
                 return
             } catch let error as MatchDirector.PlacementError {
+                // A drain or shutdown began while the match was being placed: it will not wait for capacity.
+                guard !self.state.isDraining, !self.shuttingDown else {
+                    self.giveUp(launch, because: self.shuttingDown ? "the server is shutting down" : "the server is draining before a restart")
+                    return
+                }
                 // Overload is refused at the door: the match waits rather than slowing every running one.
                 if !told {
                     told = true
@@ -240,7 +250,12 @@ public actor LobbyService {
                         self.connections[player.connection]?.send(.error(code: .serverBusy, message: "the server is at capacity (\(error)); your match starts as soon as a shard frees up"))
                     }
                 }
+                self.capacityWaits[launch.roomID] = launch
                 try? await Task.sleep(for: .seconds(1))
+                guard self.capacityWaits.removeValue(forKey: launch.roomID) != nil else {
+                    // A drain or shutdown gave the match up while it waited; its players were told.
+                    return
+                }
                 guard self.state.isWaitingToStart(launch) else {
                     // A player left while the match waited: the room opens again, nothing was played.
                     self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
@@ -263,6 +278,27 @@ public actor LobbyService {
                 return
             }
         }
+    }
+}
+
+extension LobbyService {
+    /// Gives up every match waiting for realtime capacity: a server that drains or stops starts no new
+    /// match, and its players should not wait for one (the drain waits only for matches under way).
+    func giveUpWaitingMatches(because reason: String) {
+        let waiting = self.capacityWaits
+        self.capacityWaits.removeAll()
+        for roomID in waiting.keys.sorted() {
+            self.giveUp(waiting[roomID]!, because: reason)
+        }
+    }
+
+    /// Tells the players of a match that will not start why, and opens their room again.
+    func giveUp(_ launch: MatchLaunch, because reason: String) {
+        self.logger.notice("a match waiting for capacity was given up", metadata: ["room": "\(launch.roomID)", "reason": "\(reason)"])
+        for player in launch.players {
+            self.connections[player.connection]?.send(.error(code: .serverBusy, message: "\(reason): your match will not start here; ready again once the server is back"))
+        }
+        self.perform(self.state.matchEnded(roomID: launch.roomID, matchID: 0, standings: []))
     }
 }
 

@@ -31,6 +31,7 @@ extension MatchRunner {
         slot.address = nil
         slot.pendingPath = nil
         slot.tcp = tcp
+        slot.heardThisSession = false
         slot.lobbyConnection = connection
         slot.awaitingReconnect = false
         slot.lastHeardAt = now

@@ -136,6 +136,9 @@ final class MatchRunner {
         }
         tick.moveReaderIndex(to: 0)
         for packet in self.written {
+            // A tcp client that has not spoken may not have its matchStarting yet, and the snapshot frame
+            // could overtake it: counted as sent and lost, as a udp snapshot before the address is known.
+            if self.transport == .tcp, !self.slots[packet.slot].heardThisSession { continue }
             self.deliver(tick.getSlice(at: packet.start, length: packet.length)!, to: packet.slot, output: &output)
         }
     }
@@ -190,6 +193,7 @@ final class MatchRunner {
             // Follow the client to a new address (NAT rebinding) only on its newest authentic packet, so a
             // reordered or captured older one can't pull the stream elsewhere.
             slot.lastHeardAt = now
+            slot.heardThisSession = true
             if let address, slot.address != address {
                 self.challengePath(of: slot, at: address, newest: newest, packetSize: packet.readableBytes, now: now, output: &output)
             }

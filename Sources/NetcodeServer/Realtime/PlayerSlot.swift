@@ -22,6 +22,11 @@ final class PlayerSlot {
     var pendingPath: (address: SocketAddress, token: UInt64, challengedAt: UInt64?)?
     /// The lobby connection that carries this player's packets in a tcp match.
     var tcp: LobbyConnectionHandleReference?
+    /// An authentic packet of this session has arrived. In a tcp match no snapshot is sent to the player
+    /// before: the client learns its session from `matchStarting`, which the lobby sends once the match
+    /// is placed, and a snapshot frame sent by the shard at once could overtake it on the connection. (A
+    /// udp match waits longer still: for an answered challenge, ``address``.)
+    var heardThisSession = false
     /// The lobby connection of the player's current session (udp or tcp): a detach names the connection
     /// that dropped, so one that arrives after the player is already back on a new connection is ignored.
     var lobbyConnection: ConnectionID?

@@ -1,3 +1,4 @@
+import DatagramBatch
 import Histogram
 import Logging
 import NIOCore
@@ -36,6 +37,15 @@ final class RealtimeShard: ChannelInboundHandler {
     var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
     private var output = MatchOutput()
     private var pendingFlush = false
+    /// The socket's descriptor when the shard reads and sends its datagrams itself. The channel reads one
+    /// datagram when the socket becomes readable and the shard drains the rest (`DatagramReceiver`,
+    /// `recvmmsg` into one buffer); it sends one ``DatagramBatch`` per flush (`sendmmsg` from one buffer,
+    /// no envelope per datagram), with each datagram the kernel refuses counted. Nil while an in-process
+    /// impairment sits in the pipeline (it must see every datagram both ways) and once the channel is
+    /// inactive (the descriptor is closed).
+    var directSocket: CInt?
+    private let batch = DatagramBatch(expectedDatagrams: 512)
+    private let receiver = DatagramReceiver()
     /// Called on the shard's loop when a match ends, with whether it ran to its end and its sessions.
     var onMatchFinished: ((MatchOutcome, _ completed: Bool, _ sessions: [UInt32]) -> Void)?
 
@@ -60,6 +70,14 @@ final class RealtimeShard: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        self.directSocket = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // The descriptor is closed: nothing may be sent on it any more.
+        self.directSocket = nil
+        self.batch.discard(errno: EBADF) { _, bytes, _ in self.countSendFailure(bytes: bytes) }
+        context.fireChannelInactive()
     }
 
     var matchCount: Int { self.matches.count }
@@ -73,6 +91,13 @@ final class RealtimeShard: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if let descriptor = self.directSocket {
+            self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
+                self.counters.datagramsReceived += 1
+                self.counters.bytesReceived += UInt64(datagram.readableBytes)
+                self.route(datagram, from: address)
+            }
+        }
         self.flush()
     }
 
@@ -122,7 +147,12 @@ final class RealtimeShard: ChannelInboundHandler {
             case .udp(let address):
                 self.counters.datagramsSent += 1
                 self.counters.bytesSent += UInt64(packet.bytes.readableBytes)
-                if let context = self.context {
+                if self.directSocket != nil {
+                    let start = self.batch.beginDatagram()
+                    self.batch.buffer.writeImmutableBuffer(packet.bytes)
+                    self.batch.endDatagram(startingAt: start, to: address, tag: 0)
+                    self.pendingFlush = true
+                } else if let context = self.context {
                     context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: packet.bytes)), promise: nil)
                     self.pendingFlush = true
                 }
@@ -141,9 +171,20 @@ final class RealtimeShard: ChannelInboundHandler {
     }
 
     func flush() {
-        guard self.pendingFlush, let context = self.context else { return }
+        guard self.pendingFlush else { return }
         self.pendingFlush = false
-        context.flush()
+        if let descriptor = self.directSocket {
+            self.batch.send(on: descriptor) { _, bytes, _ in self.countSendFailure(bytes: bytes) }
+        } else {
+            self.context?.flush()
+        }
+    }
+
+    /// A datagram counted as sent that the kernel refused (its buffer full, no route).
+    private func countSendFailure(bytes: Int) {
+        self.counters.socketErrors += 1
+        self.counters.datagramsSent -= 1
+        self.counters.bytesSent -= UInt64(bytes)
     }
 
     /// Places a match on this shard, in the next of the shard's tick phases (round robin).

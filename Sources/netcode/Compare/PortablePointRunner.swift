@@ -39,8 +39,6 @@ public struct PortablePointRunner: PointRunner {
             logger: logger
         )
         let port = try await server.bind()
-        let task = Task { try await server.run() }
-        defer { server.shutdown() }
         var client = RealtimeClientOptions(frameRate: 60, seed: point.seed)
         if point.transport == .udp { client.impairment = point.link }
         var swarm = SwarmConfiguration(
@@ -55,9 +53,8 @@ public struct PortablePointRunner: PointRunner {
             client: client
         )
         swarm.tcpNoDelay = point.parameters.noDelay
-        let report = await SwarmRunner(configuration: swarm).run { progress($0.line) }
-        server.shutdown()
-        try await task.value
-        return report
+        return try await server.whileRunning {
+            await SwarmRunner(configuration: swarm).run { progress($0.line) }
+        }
     }
 }

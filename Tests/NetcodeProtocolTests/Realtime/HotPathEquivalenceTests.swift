@@ -22,6 +22,25 @@ struct HotPathEquivalenceTests {
         #expect(set.count == 6, "inserting an element twice keeps one")
     }
 
+    @Test("an input history writes in place the bytes its message encodes to")
+    func inputHistoryWritesItsMessage() {
+        var generator = RealtimeFixtures.Random(seed: 23)
+        for redundancy in [1, 3, 5, 16] {
+            var history = InputHistory(redundancy: redundancy)
+            var empty = ByteBuffer()
+            #expect(!history.writeMessage(into: &empty), "nothing to send before the first input")
+            #expect(empty.readableBytes == 0)
+            for _ in 0..<40 {
+                let command = InputCommand(moveX: Int8.random(in: -127...127, using: &generator), moveY: Int8.random(in: -127...127, using: &generator), buttons: UInt8.random(in: 0...255, using: &generator))
+                _ = history.append(command, now: 0)
+                var written = ByteBuffer(bytes: [0xAA, 0xBB])
+                #expect(history.writeMessage(into: &written))
+                #expect(written.readBytes(length: 2) == [0xAA, 0xBB], "written after what the buffer held")
+                #expect(written == history.message()?.encoded())
+            }
+        }
+    }
+
     @Test("receiveNewest delivers the newest fresh input with the same counters as receive")
     func newestInputMatchesFullReceive() throws {
         var generator = RealtimeFixtures.Random(seed: 17)

@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import NetcodeClient
 import NetcodeProtocol
+import NetcodeStore
 import Testing
 @testable import NetcodeServer
 
@@ -60,5 +62,49 @@ import Testing
         bobPlay.end(.stopped)
         _ = try await bobPlay.finished()
         await match.bob.close()
+    }
+
+    struct WorkFailed: Error {}
+    enum Ending: String, CaseIterable { case error, cancellation }
+
+    /// `whileRunning` (the demo and the portable comparison run a server beside their bots with it): when
+    /// the work throws or is cancelled, the server has stopped and everything it started has ended by
+    /// the time the call returns.
+    @Test(arguments: Ending.allCases)
+    func aServerRunForAPieceOfWorkStopsWithIt(ending: Ending) async throws {
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .critical
+        let server = try GameServer(
+            configuration: ServerConfiguration(tcpPort: 0, udpPort: 0, passwordIterations: 1_000),
+            database: try NetcodeDatabase.inMemory(),
+            logger: logger
+        )
+        let port = try await server.bind()
+        let connected = AsyncStream<Void>.makeStream()
+        let work = Task {
+            try await server.whileRunning {
+                // A client is logged in and served when the work ends.
+                let client = try await LobbyClient.connect(host: "127.0.0.1", port: port)
+                try await client.hello()
+                connected.continuation.yield()
+                switch ending {
+                case .error: throw WorkFailed()
+                case .cancellation: try await Task.sleep(for: .seconds(3600))
+                }
+            }
+        }
+        var events = connected.stream.makeAsyncIterator()
+        _ = await events.next()
+        if ending == .cancellation { work.cancel() }
+        let result = await work.result
+        switch ending {
+        case .error: #expect(throws: WorkFailed.self) { try result.get() }
+        case .cancellation: #expect(throws: CancellationError.self) { try result.get() }
+        }
+        #expect(server.isShuttingDown)
+        #expect(server.connectionWork.running == 0, "run() returned: every connection was closed and waited for")
+        #expect(server.chores.running == 0, "the shutdown grace timer ended with the server")
+        #expect(server.lobby.tasks.running == 0)
+        await #expect(throws: (any Error).self) { try await LobbyClient.connect(host: "127.0.0.1", port: port) }
     }
 }

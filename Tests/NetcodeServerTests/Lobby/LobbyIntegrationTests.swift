@@ -12,6 +12,10 @@ import Testing
         let server = try await TestServer.start()
         let first = try await server.player("alice", password: "correct horse")
         await first.close()
+        // An event, not a race: the server has seen the close (until then alice is logged in there, and a
+        // second login is refused with alreadyLoggedIn, as it should be).
+        let lobby = server.server.lobby
+        try await OwnedTaskTests.until("the server closed the first connection") { await lobby.connectionCount == 0 }
 
         let second = try await server.connect()
         try await second.hello()

@@ -16,7 +16,8 @@ import Testing
         let log = URL(fileURLWithPath: folder.path + "/log")
         let server = try NetcodeBinary.start([
             "server", "--tcp-port", "0", "--udp-port", "0", "--db", database, "--admin-socket", folder.socket,
-            "--match-duration", "3", "--password-iterations", "1000", "--shards", "1",
+            // The drain must reach the server while the match runs: 10 s leave a starved machine room.
+            "--match-duration", "10", "--password-iterations", "1000", "--shards", "1",
         ], log: log)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let port = try await ServerProcessTests().lobbyPort(log: log)

@@ -30,7 +30,8 @@ import FoundationNetworking
     @Test func countersMoveAsAMatchIsPlayedAndReadinessFlipsDuringDrain() async throws {
         let server = try await TestServer.start {
             $0.metricsPort = 0
-            $0.match.durationSeconds = 2
+            // The match ends by its tick count: 6 s leave a starved client time to get going before it ends.
+            $0.match.durationSeconds = 6
         }
         let port = try #require(server.server.metricsPort)
         #expect(try await Self.get(port, "/healthz") == (200, "ok\n"))
@@ -45,6 +46,8 @@ import FoundationNetworking
 
         let match = try await server.twoPlayerMatch(transport: .udp, roomName: "metrics")
         let (a, b) = try await match.play()
+        // Snapshots flowed (an event): the counters below have something to count.
+        #expect(try await a.firstSnapshot())
         _ = try await match.alice.waitFor("matchEnded") { if case .matchEnded = $0 { true } else { nil } }
         _ = try await match.bob.waitFor("matchEnded") { if case .matchEnded = $0 { true } else { nil } }
         _ = try await a.finished()

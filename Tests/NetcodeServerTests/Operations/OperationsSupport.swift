@@ -35,7 +35,7 @@ extension AdminClient {
 
 extension LobbyClient {
     /// Reads until a message `match` accepts, skipping everything else (pushes, pongs, room states).
-    func waitFor<T: Sendable>(_ what: String, timeout: Duration = .seconds(30), _ match: (ServerMessage) -> T?) async throws -> T {
+    func waitFor<T: Sendable>(_ what: String, timeout: Duration = .seconds(120), _ match: (ServerMessage) -> T?) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {

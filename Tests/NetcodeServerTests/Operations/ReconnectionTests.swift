@@ -32,7 +32,9 @@ import Testing
     }
 
     @Test func aDroppedPlayerLogsInAgainWithinTheGraceAndFinishesTheMatch() async throws {
-        let server = try await TestServer.start { $0.match.durationSeconds = 5 }
+        // The drop, the new login and the resumed session must all happen before the match's last tick:
+        // 12 s leaves a starved machine room for them.
+        let server = try await TestServer.start { $0.match.durationSeconds = 12 }
         let (match, alicePlay, bobPlay) = try await Self.match(server)
         // The network goes away: no disconnect packet, no logout, the lobby socket just closes.
         alicePlay.end(.dropped)

@@ -7,7 +7,8 @@ import Testing
 
 /// A seat held for a player whose lobby connection dropped gets no snapshots while it waits (its old
 /// address or connection may belong to someone else by now); the player who comes back gets a fresh
-/// session whose first snapshot is full.
+/// session whose first snapshot is full. In a tcp match nothing goes to a session before its client
+/// has spoken: the snapshot frames must not overtake the lobby's `matchStarting` on the connection.
 @Suite struct HeldSeatTests {
     @Test func aHeldSeatGetsNoSnapshotsUntilThePlayerIsBack() throws {
         var logger = Logger(label: "held-seat")
@@ -43,6 +44,19 @@ import Testing
             }
             return sent
         }
+        /// The player's client sends one authentic packet of `session` over its connection.
+        func speak(_ index: Int, session: UInt32, key: [UInt8]) {
+            var client = RealtimeConnection(sessionID: session, keyBytes: key)
+            let packet = client.seal(type: .keepalive, payload: ByteBuffer(), now: tick * 33_333_333)
+            runner.receive(packet, slot: index, from: nil, now: tick * 33_333_333, output: &output)
+            output.reset()
+        }
+        let silent = run(5)
+        #expect(silent == [0, 0], "nothing goes to a tcp player before its client speaks (it may not have matchStarting yet): \(silent)")
+        speak(0, session: 10, key: (0..<32).map { UInt8($0) })
+        let oneSpoke = run(5)
+        #expect(oneSpoke[0] >= 3 && oneSpoke[1] == 0, "only the player who spoke gets snapshots: \(oneSpoke)")
+        speak(1, session: 11, key: (0..<32).map { UInt8($0 + 1) })
         let before = run(10)
         #expect(before[0] >= 5 && before[1] >= 5, "both players get snapshots: \(before)")
 
@@ -61,6 +75,9 @@ import Testing
         // The old connection's detach arrives late (it travels as its own task): the player is back on
         // connection 3, so it changes nothing.
         #expect(!runner.detach(accountID: 2, connection: 2))
+        let unheard = run(5)
+        #expect(unheard[1] == 0, "the fresh session gets nothing before its client speaks: \(unheard)")
+        speak(1, session: 99, key: (0..<32).map { UInt8(255 - $0) })
         let after = run(10)
         #expect(after[1] >= 5, "the returning player gets snapshots again: \(after)")
         #expect(slots[1].snapshotsSent > snapshotsWhileHeld)

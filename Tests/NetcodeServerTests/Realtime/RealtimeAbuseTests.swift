@@ -17,11 +17,14 @@ import Testing
     }
 
     @Test func forgedReplayedAndGarbageDatagramsAreDroppedSilently() async throws {
-        // Long enough that every bad datagram reaches the match while it runs, even on a busy machine.
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 5, seed: 1) }
+        // The forged and replayed datagrams name live sessions only while the match runs (after it they
+        // are unknown sessions): they are sent once both players play, and counted before it ends.
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 10, seed: 1) }
         let match = try await server.twoPlayerMatch(transport: .udp, roomName: "abuse")
         let (alice, startA, startB) = (match.alice, match.startA, match.startB)
         let (playA, playB) = try await match.play()
+        #expect(try await playA.firstSnapshot())
+        #expect(try await playB.firstSnapshot())
 
         let recorder = Recorder()
         let attacker = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -47,8 +50,13 @@ import Testing
         var tampered = thief.seal(type: .keepalive, payload: ByteBuffer(), now: 2)
         tampered.setInteger(tampered.getInteger(at: 10, as: UInt8.self)! ^ 0x01, at: 10)
         try await send(tampered)
+        // Events, not time: the server has counted them (the wait is a hang guard).
+        try await OwnedTaskTests.until("the forged, tampered and replayed datagrams were counted") {
+            let drops = try await server.realtimeCounters().drops
+            return drops[.badTag] >= 2 && drops[.replayed] >= 19
+        }
 
-        let (matchID, standings) = try await alice.expect("matchEnded", timeout: .seconds(20)) { if case .matchEnded(let id, let standings) = $0 { (id, standings) } else { nil } }
+        let (matchID, standings) = try await alice.expect("matchEnded", timeout: .seconds(120)) { if case .matchEnded(let id, let standings) = $0 { (id, standings) } else { nil } }
         playA.end(.matchEnded)
         playB.end(.matchEnded)
         let (_, experienceA) = try await playA.finished()

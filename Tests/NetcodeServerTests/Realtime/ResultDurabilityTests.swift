@@ -23,6 +23,10 @@ import Testing
         let server = try await TestServer.start(database: database) { $0.match = MatchSettings(durationSeconds: 1, seed: 3) }
         let alice = try await server.player("alice")
         let bob = try await server.player("bob")
+        // Both wait a long time in silence on a starved machine (their sessions may end by timeout): pings
+        // keep the lobby's idle timeout from closing them first.
+        alice.keepAlive(every: .seconds(5))
+        bob.keepAlive(every: .seconds(5))
 
         let lock = try await DatabaseLock.hold(path)
         defer { lock.release() }

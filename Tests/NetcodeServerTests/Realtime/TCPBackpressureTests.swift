@@ -35,6 +35,8 @@ import Testing
         }
         let settings = MatchSettings(tickRate: 30, durationSeconds: 1, sessionTimeout: .seconds(60), seed: 4)
         let runner = try MatchRunner(matchID: 1, roomID: 1, roomName: "tcp", transport: .tcp, settings: settings, seed: 4, slots: slots, now: 0, logger: logger)
+        // Every client has spoken (a tcp match sends no snapshot to a session before; HeldSeatTests).
+        for slot in slots { slot.heardThisSession = true }
         var counters = RealtimeCounters()
         var output = MatchOutput()
         for tick in 1...30 {

@@ -1,0 +1,184 @@
+import DatagramBatch
+import Glibc
+import NIOCore
+import Testing
+
+/// The realtime loops' send path: every datagram of a batch arrives intact, in chunks past the 64 one
+/// call takes, and a datagram the kernel refuses is reported by its tag while the rest still leave.
+@Suite("Datagram batches over real loopback sockets")
+struct DatagramBatchTests {
+    @Test("150 datagrams of different sizes arrive intact, and the batch is reusable", arguments: [false, true])
+    func datagramsArriveIntact(segmenting: Bool) throws {
+        let receiver = try LoopbackReceiver()
+        defer { receiver.close() }
+        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        defer { Glibc.close(sender) }
+        let batch = DatagramBatch(expectedDatagrams: 16)
+        for round in 0..<2 {
+            var expected: [[UInt8]] = []
+            for index in 0..<150 {
+                let bytes = (0..<(1 + (index * 7) % 300)).map { UInt8(truncatingIfNeeded: $0 &+ index &+ round) }
+                let start = batch.beginDatagram()
+                batch.buffer.writeBytes(bytes)
+                batch.endDatagram(startingAt: start, to: receiver.address, tag: UInt32(index))
+                expected.append(bytes)
+            }
+            #expect(batch.count == 150)
+            var failures: [UInt32] = []
+            let sent = batch.send(on: sender, segmenting: segmenting) { tag, _, _ in failures.append(tag) }
+            #expect(sent == 150)
+            #expect(failures.isEmpty)
+            #expect(batch.isEmpty, "a sent batch is empty again")
+            #expect(try receiver.receive(count: 150) == expected)
+        }
+    }
+
+    @Test("a datagram the kernel refuses is reported by its tag; the others still leave", arguments: [false, true])
+    func refusedDatagramIsReported(segmenting: Bool) throws {
+        let receiver = try LoopbackReceiver()
+        defer { receiver.close() }
+        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        defer { Glibc.close(sender) }
+        let batch = DatagramBatch()
+        // An IPv6 destination on an IPv4 socket: the kernel refuses that one datagram.
+        let elsewhere = try SocketAddress(ipAddress: "::1", port: receiver.address.port ?? 1)
+        for index in 0..<5 {
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes([UInt8(index), 1, 2, 3])
+            batch.endDatagram(startingAt: start, to: index == 2 ? elsewhere : receiver.address, tag: UInt32(100 + index))
+        }
+        var failures: [(tag: UInt32, bytes: Int, errno: CInt)] = []
+        let sent = batch.send(on: sender, segmenting: segmenting) { failures.append(($0, $1, $2)) }
+        #expect(sent == 4)
+        #expect(failures.map(\.tag) == [102])
+        #expect(failures.first?.bytes == 4)
+        #expect(failures.first.map { $0.errno != 0 } == true)
+        #expect(try receiver.receive(count: 4).map(\.first) == [0, 1, 3, 4])
+    }
+
+    @Test("runs of same-size datagrams to one address, segmented by the kernel, arrive one by one and intact")
+    func segmentedRunsArriveAsDatagrams() throws {
+        let receiver = try LoopbackReceiver()
+        defer { receiver.close() }
+        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        defer { Glibc.close(sender) }
+        let batch = DatagramBatch()
+        // 200 datagrams: runs of 40 bytes past the 64 one message may carry, a size change, and a last one shorter.
+        var expected: [[UInt8]] = []
+        for index in 0..<200 {
+            let size = index < 130 ? 40 : (index < 199 ? 57 : 12)
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 * 31 &+ index) }
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes(bytes)
+            batch.endDatagram(startingAt: start, to: receiver.address, tag: UInt32(index))
+            expected.append(bytes)
+        }
+        var failures = 0
+        #expect(batch.send(on: sender, segmenting: true) { _, _, _ in failures += 1 } == 200)
+        #expect(failures == 0)
+        #expect(try receiver.receive(count: 200) == expected, "each datagram on its own, in order, with its own size")
+    }
+
+    @Test("a receiver drains every datagram waiting, in order, with its source; a larger one is cut to the slot")
+    func receiverDrainsTheSocket() throws {
+        let receiver = try LoopbackReceiver()
+        defer { receiver.close() }
+        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        defer { Glibc.close(sender) }
+        let reader = DatagramReceiver(datagramsPerCall: 16, slotSize: 512)
+        #expect(reader.drain(receiver.descriptor) { _, _ in Issue.record("nothing waits yet") } == 0)
+
+        let batch = DatagramBatch()
+        var expected: [[UInt8]] = []
+        for index in 0..<100 {
+            let bytes = (0..<(index == 99 ? 700 : 1 + index * 3)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes(bytes)
+            batch.endDatagram(startingAt: start, to: receiver.address, tag: UInt32(index))
+            expected.append(bytes)
+        }
+        #expect(batch.send(on: sender) { _, _, _ in } == 100)
+        let senderPort = try Self.port(of: sender)
+        var received: [[UInt8]] = []
+        var kept: [ByteBuffer] = []
+        while received.count < 100 {
+            var poller = pollfd(fd: receiver.descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 30_000) == 1 else { break }
+            reader.drain(receiver.descriptor) { datagram, source in
+                #expect(source.port == senderPort)
+                #expect(source.ipAddress == "127.0.0.1")
+                received.append(Array(datagram.readableBytesView))
+                kept.append(datagram)
+            }
+        }
+        #expect(Array(received.prefix(99)) == Array(expected.prefix(99)))
+        #expect(received.last == Array(expected[99].prefix(512)), "a datagram larger than the slot arrives cut to it")
+        #expect(kept.count == 100, "slices kept past a drain stay valid: \(kept.count)")
+        #expect(kept.first.map { Array($0.readableBytesView) } == expected[0])
+    }
+
+    private static func port(of descriptor: CInt) throws -> Int {
+        var storage = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: storage.sin_port))
+    }
+
+    @Test("a batch discarded reports every datagram in it")
+    func discardReportsEverything() {
+        let batch = DatagramBatch()
+        let address = try! SocketAddress(ipAddress: "127.0.0.1", port: 9)
+        for index in 0..<3 {
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes([UInt8](repeating: 7, count: index + 1))
+            batch.endDatagram(startingAt: start, to: address, tag: UInt32(index))
+        }
+        var failures: [(UInt32, Int)] = []
+        batch.discard(errno: EBADF) { tag, bytes, code in
+            #expect(code == EBADF)
+            failures.append((tag, bytes))
+        }
+        #expect(failures.map(\.0) == [0, 1, 2])
+        #expect(failures.map(\.1) == [1, 2, 3])
+        #expect(batch.isEmpty)
+    }
+}
+
+/// A bound UDP socket on 127.0.0.1 that reads datagrams with a generous hang guard.
+private struct LoopbackReceiver {
+    let descriptor: CInt
+    let address: SocketAddress
+
+    init() throws {
+        let descriptor = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0), receiveBuffer: 1 << 20)
+        var storage = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        self.descriptor = descriptor
+        self.address = SocketAddress(storage, host: "127.0.0.1")
+    }
+
+    func receive(count: Int) throws -> [[UInt8]] {
+        var datagrams: [[UInt8]] = []
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        while datagrams.count < count {
+            var poller = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 30_000) == 1 else { throw ReceiveTimeout(received: datagrams.count) }
+            let read = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
+            if read >= 0 { datagrams.append(Array(buffer[0..<read])) }
+        }
+        return datagrams
+    }
+
+    func close() {
+        Glibc.close(self.descriptor)
+    }
+
+    struct ReceiveTimeout: Error {
+        var received: Int
+    }
+}
