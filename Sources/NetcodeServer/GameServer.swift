@@ -168,6 +168,7 @@ public final class GameServer: Service, Sendable {
         await self.state.withLockedValue({ $0.probes })?.close()
         for channel in realtime.channels { try? await channel.close() }
         try? await realtime.group.shutdownGracefully()
+        await self.lobby.clearMatchHost()
         self.logger.info("server stopped")
     }
 

@@ -66,6 +66,13 @@ public actor LobbyService {
         self.matchHost = host
     }
 
+    /// Forgets the match host once the server has stopped. The host (the match director) holds the
+    /// lobby too: the pair would otherwise keep each other alive, with every shard and its event loop,
+    /// in a process that runs servers one after another (the tests, `netcode demo`, the lab's points).
+    public func clearMatchHost() {
+        self.matchHost = nil
+    }
+
     public var connectionCount: Int { self.connections.count }
 
     enum Admission {

@@ -108,3 +108,21 @@ import Testing
         await #expect(throws: (any Error).self) { try await LobbyClient.connect(host: "127.0.0.1", port: port) }
     }
 }
+
+/// A stopped server leaves nothing behind in a process that goes on: the lobby and the match director
+/// hold each other while the server runs, and let go once it has stopped.
+@Suite struct StoppedServerReleaseTests {
+    @Test func aStoppedServerIsReleasedWithItsDirectorAndShards() async throws {
+        weak var director: MatchDirector?
+        weak var lobby: LobbyService?
+        do {
+            let server = try await TestServer.start()
+            director = try #require(server.server.state.withLockedValue { $0.realtime }).director
+            lobby = server.server.lobby
+            #expect(director != nil && lobby != nil)
+            try await server.stop()
+        }
+        #expect(director == nil, "the match director outlived its stopped server")
+        #expect(lobby == nil, "the lobby outlived its stopped server")
+    }
+}

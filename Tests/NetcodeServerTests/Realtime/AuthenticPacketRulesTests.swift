@@ -29,13 +29,13 @@ import Testing
 
         // Validate the path: a good input, the challenge, the response; snapshots then come here.
         try await send(bob.seal(type: .input, payload: InputMessage(newestSequence: 1, inputs: [InputCommand(moveX: 9)]).encoded(), now: 1))
-        let challenge = await inbox.next { Self.type($0) == PacketType.challenge.rawValue }
+        let challenge = try await inbox.next { Self.type($0) == PacketType.challenge.rawValue }
         guard case .accepted(.challenge, let token, _) = bob.open(challenge, now: 2) else {
             Issue.record("no authentic challenge")
             return
         }
         try await send(bob.seal(type: .response, payload: token, now: 3))
-        _ = await inbox.next { Self.type($0) == PacketType.snapshot.rawValue }
+        _ = try await inbox.next { Self.type($0) == PacketType.snapshot.rawValue }
 
         // An authentic input packet whose payload says three inputs and carries one.
         var bad = ByteBuffer()
@@ -46,7 +46,7 @@ import Testing
         try await send(bob.seal(type: .input, payload: bad, now: 4))
 
         // The server's next packets acknowledge it: it was authentic and entered the replay window.
-        let acking = await inbox.next { Self.type($0) == PacketType.snapshot.rawValue && Self.ack($0) == UInt16(truncatingIfNeeded: badSequence) }
+        let acking = try await inbox.next { Self.type($0) == PacketType.snapshot.rawValue && Self.ack($0) == UInt16(truncatingIfNeeded: badSequence) }
         guard case .accepted(.snapshot, let payload, let newlyAcked) = bob.open(acking, now: 5) else {
             Issue.record("the acking snapshot did not open")
             return

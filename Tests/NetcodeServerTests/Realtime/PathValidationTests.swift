@@ -17,8 +17,12 @@ import Testing
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let datagram = self.unwrapInboundIn(data).data
+            self.state.withLockedValue { $0.datagrams.append(datagram) }
+            self.wakeWaiters()
+        }
+
+        private func wakeWaiters() {
             let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-                state.datagrams.append(datagram)
                 defer { state.waiters.removeAll() }
                 return state.waiters
             }
@@ -27,13 +31,22 @@ import Testing
 
         var datagrams: [ByteBuffer] { self.state.withLockedValue { $0.datagrams } }
 
-        /// Waits until a datagram satisfying `match` has arrived; returns it.
-        func next(where match: (ByteBuffer) -> Bool) async -> ByteBuffer {
+        struct NothingArrived: Error, CustomStringConvertible {
+            var description: String { "no matching datagram within the hang guard" }
+        }
+
+        /// Waits until a datagram satisfying `match` has arrived and returns it; throws after `limit`,
+        /// a hang guard (a starved machine takes seconds, not a minute).
+        func next(where match: (ByteBuffer) -> Bool, within limit: TimeAmount = .seconds(60)) async throws -> ByteBuffer {
+            let deadline = NIODeadline.now() + limit
+            let guardTimer = MultiThreadedEventLoopGroup.singleton.next().scheduleTask(deadline: deadline) { self.wakeWaiters() }
+            defer { guardTimer.cancel() }
             while true {
                 if let found = self.datagrams.first(where: match) { return found }
+                guard NIODeadline.now() < deadline else { throw NothingArrived() }
                 await withCheckedContinuation { continuation in
                     let arrived = self.state.withLockedValue { state -> Bool in
-                        if state.datagrams.contains(where: match) { return true }
+                        if state.datagrams.contains(where: match) || NIODeadline.now() >= deadline { return true }
                         state.waiters.append(continuation)
                         return false
                     }
@@ -45,7 +58,8 @@ import Testing
 
     @Test("a new address gets only a challenge no larger than what came from it, and the stream moves only once it answers")
     func newAddressIsChallengedBeforeAnySnapshot() async throws {
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 8, seed: 3) }
+        // A match far longer than the test (which stops it), so a starved machine cannot end it first.
+        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 120, seed: 3) }
         let match = try await server.twoPlayerMatch(transport: .udp, roomName: "paths")
         let (playA, playB) = try await match.play()
 
@@ -65,7 +79,7 @@ import Testing
         try await elsewhere.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: input))
 
         // The answer: one challenge, no larger than the packet, authentic for Bob's session.
-        let challengePacket = await inbox.next { $0.packetTypeByte == PacketType.challenge.rawValue }
+        let challengePacket = try await inbox.next { $0.packetTypeByte == PacketType.challenge.rawValue }
         #expect(challengePacket.readableBytes <= input.readableBytes)
         guard case .accepted(.challenge, let payload, _) = moved.open(challengePacket, now: 2) else {
             Issue.record("the challenge did not open with the session key")
@@ -88,7 +102,7 @@ import Testing
         // The answer from that address validates it: snapshots follow it there.
         let response = moved.seal(type: .response, payload: token.encoded(), now: 4)
         try await elsewhere.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: response))
-        let snapshot = await inbox.next { $0.packetTypeByte == PacketType.snapshot.rawValue }
+        let snapshot = try await inbox.next { $0.packetTypeByte == PacketType.snapshot.rawValue }
         #expect(moved.open(snapshot, now: 5).isAcceptedSnapshot, "Bob's stream now comes to the validated address")
         #expect(inbox.datagrams.count > before)
 
