@@ -255,13 +255,16 @@ struct Bot {
             return nil
         }
         do {
+            // A busy server may take a while to hand the seat back; the match's own length bounds the
+            // wait (its end arrives as matchEnded, which ends it sooner).
+            let patience = Duration.seconds(Int64(start.durationTicks) / Int64(max(start.tickRate, 1)) + 30)
             try await again.send(.hello(version: lobbyProtocolVersion, client: "netcode-bot"))
-            _ = try await again.expect("welcome") { if case .welcome = $0 { true } else { nil } }
+            _ = try await again.expect("welcome", timeout: .seconds(30)) { if case .welcome = $0 { true } else { nil } }
             try await again.send(.login(name: self.name, password: self.configuration.password))
             _ = try await again.expect("loggedIn", timeout: .seconds(30)) { if case .loggedIn = $0 { true } else { nil } }
             again.keepAlive(every: .seconds(10))
             enum Next: Sendable { case resume(MatchStart), ended }
-            let next = try await again.expect("matchStarting") { message -> Next? in
+            let next = try await again.expect("matchStarting", timeout: patience) { message -> Next? in
                 if case .matchStarting(let resumed) = message, resumed.matchID == start.matchID { return .resume(resumed) }
                 if case .matchEnded(let id, _) = message, id == start.matchID { return .ended }
                 return nil

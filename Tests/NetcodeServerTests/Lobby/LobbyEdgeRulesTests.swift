@@ -50,6 +50,8 @@ import Testing
         // ... and his snapshots soon show Alice (player 1) disconnected: she left the match, not only
         // the room.
         var bob = RealtimeConnection(sessionID: match.startB.sessionID, keyBytes: match.startB.sessionKey)
+        // A tcp session gets snapshots once its client has spoken (they must not overtake matchStarting).
+        match.bob.sendRealtime(bob.seal(type: .keepalive, payload: ByteBuffer(), now: 0))
         var snapshots = SnapshotReceiver()
         let alice = try #require(match.startB.roster.first { $0.name == "alice" })
         let tick = try await match.bob.expect("a snapshot with alice disconnected", timeout: .seconds(30)) { message -> UInt32? in
