@@ -274,6 +274,10 @@ struct Bot {
             if try await client.firstSnapshot() {
                 let waited = ContinuousClock.now - droppedAt
                 self.metrics.reconnected(afterMicros: UInt64(waited.components.seconds) * 1_000_000 + UInt64(waited.components.attoseconds / 1_000_000_000_000))
+            } else if try await self.awaitMatchEnd(again, matchID: start.matchID, until: ContinuousClock.now + .seconds(2)) {
+                // The match ended before the resumed session's first snapshot (a busy server took long
+                // to hand the seat back): nothing was left to resume, and nothing failed.
+                return (again, nil)
             } else {
                 self.metrics.reconnectFailed("no snapshot after rejoining")
             }

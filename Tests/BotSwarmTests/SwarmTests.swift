@@ -36,7 +36,7 @@ import Testing
     @Test("bots sharing one UDP socket per loop play as bots with their own, and the report says the generator kept up", arguments: [true, false])
     func sharedSocketSwarm(sessionDistributions: Bool) async throws {
         // Long enough matches that the once-a-second check finds every bot in one, even on a busy machine.
-        try await self.withServer(.udp, matchSeconds: 5) { port in
+        try await self.withServer(.udp, matchSeconds: 10) { port in
             let configuration = SwarmConfiguration(
                 tcpPort: port, localHost: "127.0.0.1", count: 6, rampPerSecond: 100, matches: 1, roomSize: 3, seed: 11,
                 client: RealtimeClientOptions(sharedSocket: true, compactHistograms: !sessionDistributions, sessionDistributions: sessionDistributions),
