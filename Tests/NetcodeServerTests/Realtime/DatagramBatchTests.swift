@@ -9,10 +9,8 @@ import Testing
 struct DatagramBatchTests {
     @Test("150 datagrams of different sizes arrive intact, and the batch is reusable", arguments: [false, true])
     func datagramsArriveIntact(segmenting: Bool) throws {
-        let receiver = try LoopbackReceiver()
-        defer { receiver.close() }
-        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
-        defer { Glibc.close(sender) }
+        let (receiver, sender) = try Self.loopbackPair()
+        defer { receiver.close(); Glibc.close(sender) }
         let batch = DatagramBatch(expectedDatagrams: 16)
         for round in 0..<2 {
             var expected: [[UInt8]] = []
@@ -35,10 +33,8 @@ struct DatagramBatchTests {
 
     @Test("a datagram the kernel refuses is reported by its tag; the others still leave", arguments: [false, true])
     func refusedDatagramIsReported(segmenting: Bool) throws {
-        let receiver = try LoopbackReceiver()
-        defer { receiver.close() }
-        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
-        defer { Glibc.close(sender) }
+        let (receiver, sender) = try Self.loopbackPair()
+        defer { receiver.close(); Glibc.close(sender) }
         let batch = DatagramBatch()
         // An IPv6 destination on an IPv4 socket: the kernel refuses that one datagram.
         let elsewhere = try SocketAddress(ipAddress: "::1", port: receiver.address.port ?? 1)
@@ -58,10 +54,8 @@ struct DatagramBatchTests {
 
     @Test("runs of same-size datagrams to one address, segmented by the kernel, arrive one by one and intact")
     func segmentedRunsArriveAsDatagrams() throws {
-        let receiver = try LoopbackReceiver()
-        defer { receiver.close() }
-        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
-        defer { Glibc.close(sender) }
+        let (receiver, sender) = try Self.loopbackPair()
+        defer { receiver.close(); Glibc.close(sender) }
         let batch = DatagramBatch()
         // 200 datagrams: runs of 40 bytes past the 64 one message may carry, a size change, and a last one shorter.
         var expected: [[UInt8]] = []
@@ -81,10 +75,8 @@ struct DatagramBatchTests {
 
     @Test("a receiver drains every datagram waiting, in order, with its source; a larger one is cut to the slot")
     func receiverDrainsTheSocket() throws {
-        let receiver = try LoopbackReceiver()
-        defer { receiver.close() }
-        let sender = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
-        defer { Glibc.close(sender) }
+        let (receiver, sender) = try Self.loopbackPair()
+        defer { receiver.close(); Glibc.close(sender) }
         let reader = DatagramReceiver(datagramsPerCall: 16, slotSize: 512)
         #expect(reader.drain(receiver.descriptor) { _, _ in Issue.record("nothing waits yet") } == 0)
 
@@ -115,6 +107,17 @@ struct DatagramBatchTests {
         #expect(received.last == Array(expected[99].prefix(512)), "a datagram larger than the slot arrives cut to it")
         #expect(kept.count == 100, "slices kept past a drain stay valid: \(kept.count)")
         #expect(kept.first.map { Array($0.readableBytesView) } == expected[0])
+    }
+
+    /// A receiving socket and a sending one, both on 127.0.0.1.
+    private static func loopbackPair() throws -> (LoopbackReceiver, CInt) {
+        let receiver = try LoopbackReceiver()
+        do {
+            return (receiver, try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0)))
+        } catch {
+            receiver.close()
+            throw error
+        }
     }
 
     private static func port(of descriptor: CInt) throws -> Int {
