@@ -33,12 +33,17 @@ public enum IOModelExperiment {
             for clients in clientCounts {
                 let baseline = self.serverThreadCount()
                 let server: any EchoServer = switch model {
-                case .blocking: try BlockingEchoServer()
+                // Its read timeout outlasts the 10 s allowed for every client to connect: on a loaded machine the
+                // first client's thread must not time out while the last one is still connecting.
+                case .blocking: try BlockingEchoServer(timeoutMilliseconds: 15_000)
                 case .poll: try PollEchoServer()
                 case .nio: try NIOEchoServer()
                 }
                 let row = try self.drive(server: server, model: model, clients: clients, roundTrips: roundTripsPerClient, baseline: baseline)
                 try server.stop()
+                // A joined thread can stay listed in /proc/self/task for a moment while the kernel finishes
+                // its exit; wait until the count is back, so the next row's baseline is not one too high.
+                self.waitForServerThreads(toReach: baseline)
                 log.evidence("\(model.rawValue), \(clients) clients: \(row.roundTripsPerSecond) round trips/s, latency \(Samples(values: row.latencies).summary), server threads \(row.serverThreads)")
                 rows.append(row)
             }
@@ -51,6 +56,11 @@ public enum IOModelExperiment {
     /// threads (other event loops in the process, such as a test's servers, are not counted).
     static func serverThreadCount(nioPrefix: String? = nil) -> Int {
         KernelView.threadCount(named: "echo-") + (nioPrefix.map { KernelView.threadCount(named: $0) } ?? 0)
+    }
+
+    static func waitForServerThreads(toReach count: Int) {
+        let deadline = monotonicNanoseconds() + 5_000_000_000
+        while self.serverThreadCount() > count && monotonicNanoseconds() < deadline { usleep(1000) }
     }
 
     static func drive(server: any EchoServer, model: Model, clients: Int, roundTrips: Int, baseline: Int) throws -> Row {
