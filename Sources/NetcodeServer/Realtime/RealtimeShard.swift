@@ -44,6 +44,13 @@ final class RealtimeShard: ChannelInboundHandler {
     /// impairment sits in the pipeline (it must see every datagram both ways) and once the channel is
     /// inactive (the descriptor is closed).
     var directSocket: CInt?
+    /// While the shard has matches it reads its socket at its own wake-ups (each tick slice, at most a
+    /// slice apart) instead of when the socket becomes readable: the classic game-server loop (receive,
+    /// tick, send), as yojimbo's server runs it. An input only counts at its match's next tick, and every
+    /// slice drains the socket before it ticks, so a tick sees every input that arrived before it, as
+    /// before; what goes is a wake-up (epoll, a context switch, SwiftNIO's read) per burst of inputs.
+    /// Without matches (nothing is due) the shard reads on readability again, so an idle server sleeps.
+    private var pollingSocket = false
     private let batch = DatagramBatch(expectedDatagrams: 512)
     private let receiver = DatagramReceiver()
     /// Called on the shard's loop when a match ends, with whether it ran to its end and its sessions.
@@ -87,18 +94,33 @@ final class RealtimeShard: ChannelInboundHandler {
         let envelope = self.unwrapInboundIn(data)
         self.counters.datagramsReceived += 1
         self.counters.bytesReceived += UInt64(envelope.data.readableBytes)
-        self.route(envelope.data, from: envelope.remoteAddress)
+        self.route(envelope.data, from: envelope.remoteAddress, now: Self.now())
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if let descriptor = self.directSocket {
-            self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
-                self.counters.datagramsReceived += 1
-                self.counters.bytesReceived += UInt64(datagram.readableBytes)
-                self.route(datagram, from: address)
-            }
-        }
+        self.drainSocket()
         self.flush()
+    }
+
+    /// Reads every datagram waiting on the socket (when the shard reads it itself) and routes each.
+    private func drainSocket() {
+        guard let descriptor = self.directSocket else { return }
+        // One reading of the clock for the batch: the datagrams were all waiting when the read began.
+        let now = Self.now()
+        self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
+            self.counters.datagramsReceived += 1
+            self.counters.bytesReceived += UInt64(datagram.readableBytes)
+            self.route(datagram, from: address, now: now)
+        }
+    }
+
+    /// Reads on the shard's own wake-ups while it has matches, on readability otherwise (``pollingSocket``).
+    private func updateReading() {
+        let polling = self.directSocket != nil && !self.matches.isEmpty
+        guard polling != self.pollingSocket, let channel = self.context?.channel else { return }
+        self.pollingSocket = polling
+        // SwiftNIO reads (and watches for readability) only while autoRead is on.
+        try? channel.syncOptions?.setOption(.autoRead, value: !polling)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -121,7 +143,7 @@ final class RealtimeShard: ChannelInboundHandler {
         self.flush()
     }
 
-    private func route(_ datagram: ByteBuffer, from address: SocketAddress) {
+    private func route(_ datagram: ByteBuffer, from address: SocketAddress, now: UInt64) {
         guard datagram.readableBytes <= RealtimePacket.maxPacketSize else {
             self.counters.drops.record(.oversized)
             return
@@ -134,7 +156,7 @@ final class RealtimeShard: ChannelInboundHandler {
             self.counters.drops.record(.unknownSession)
             return
         }
-        route.match.receive(datagram, slot: route.slot, from: address, now: Self.now(), output: &self.output)
+        route.match.receive(datagram, slot: route.slot, from: address, now: now, output: &self.output)
         self.carryOut(route.match)
     }
 
@@ -201,16 +223,19 @@ final class RealtimeShard: ChannelInboundHandler {
         let phase = self.placed % Self.phases
         self.placed += 1
         match.startTicking(at: grid + self.tickNanos + phase * slice)
+        self.updateReading()
         self.scheduleNext()
     }
 
-    /// Arms the timer for the earliest tick due among the matches (at most one wake-up per phase).
+    /// Arms the timer for the earliest tick due among the matches (at most one wake-up per phase), and
+    /// while the shard reads its socket itself, no later than one slice from now.
     private func scheduleNext() {
-        guard let due = self.matches.values.lazy.map(\.nextTickDue).min() else {
+        guard var due = self.matches.values.lazy.map(\.nextTickDue).min() else {
             self.timer?.cancel()
             self.timer = nil
             return
         }
+        if self.pollingSocket { due = min(due, Self.now() + self.tickNanos / Self.phases) }
         if self.timer != nil, self.nextSlice == due { return }
         self.timer?.cancel()
         self.nextSlice = due
@@ -219,11 +244,13 @@ final class RealtimeShard: ChannelInboundHandler {
         }
     }
 
-    /// Runs the matches whose tick is due, then sends everything in one flush.
+    /// Reads what arrived (while the shard reads its socket itself), runs the matches whose tick is due,
+    /// then sends everything in one flush.
     private func runSlice() {
         self.timer = nil
         let woke = Self.now()
         if woke > self.nextSlice { _ = self.tickLateness.record(woke - self.nextSlice) }
+        if self.pollingSocket { self.drainSocket() }
         for match in self.matches.values where match.nextTickDue <= woke {
             let started = Self.now()
             match.runDueTicks(now: started, output: &self.output)
@@ -250,6 +277,7 @@ final class RealtimeShard: ChannelInboundHandler {
     private func retire(_ match: MatchRunner) {
         guard self.matches.removeValue(forKey: match.matchID) != nil else { return }
         for slot in match.slots { self.sessions[slot.sessionID] = nil }
+        self.updateReading()
         self.onMatchFinished?(match.outcome(), match.finishReason == .matchEnded, match.slots.map(\.sessionID))
     }
 
