@@ -44,13 +44,6 @@ final class RealtimeShard: ChannelInboundHandler {
     /// impairment sits in the pipeline (it must see every datagram both ways) and once the channel is
     /// inactive (the descriptor is closed).
     var directSocket: CInt?
-    /// While the shard has matches it reads its socket at its own wake-ups (each tick slice, at most a
-    /// slice apart) instead of when the socket becomes readable: the classic game-server loop (receive,
-    /// tick, send), as yojimbo's server runs it. An input only counts at its match's next tick, and every
-    /// slice drains the socket before it ticks, so a tick sees every input that arrived before it, as
-    /// before; what goes is a wake-up (epoll, a context switch, SwiftNIO's read) per burst of inputs.
-    /// Without matches (nothing is due) the shard reads on readability again, so an idle server sleeps.
-    private var pollingSocket = false
     private let batch = DatagramBatch(expectedDatagrams: 512)
     private let receiver = DatagramReceiver()
     /// Called on the shard's loop when a match ends, with whether it ran to its end and its sessions.
@@ -112,15 +105,6 @@ final class RealtimeShard: ChannelInboundHandler {
             self.counters.bytesReceived += UInt64(datagram.readableBytes)
             self.route(datagram, from: address, now: now)
         }
-    }
-
-    /// Reads on the shard's own wake-ups while it has matches, on readability otherwise (``pollingSocket``).
-    private func updateReading() {
-        let polling = self.directSocket != nil && !self.matches.isEmpty
-        guard polling != self.pollingSocket, let channel = self.context?.channel else { return }
-        self.pollingSocket = polling
-        // SwiftNIO reads (and watches for readability) only while autoRead is on.
-        try? channel.syncOptions?.setOption(.autoRead, value: !polling)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -223,19 +207,16 @@ final class RealtimeShard: ChannelInboundHandler {
         let phase = self.placed % Self.phases
         self.placed += 1
         match.startTicking(at: grid + self.tickNanos + phase * slice)
-        self.updateReading()
         self.scheduleNext()
     }
 
-    /// Arms the timer for the earliest tick due among the matches (at most one wake-up per phase), and
-    /// while the shard reads its socket itself, no later than one slice from now.
+    /// Arms the timer for the earliest tick due among the matches (at most one wake-up per phase).
     private func scheduleNext() {
-        guard var due = self.matches.values.lazy.map(\.nextTickDue).min() else {
+        guard let due = self.matches.values.lazy.map(\.nextTickDue).min() else {
             self.timer?.cancel()
             self.timer = nil
             return
         }
-        if self.pollingSocket { due = min(due, Self.now() + self.tickNanos / Self.phases) }
         if self.timer != nil, self.nextSlice == due { return }
         self.timer?.cancel()
         self.nextSlice = due
@@ -244,13 +225,11 @@ final class RealtimeShard: ChannelInboundHandler {
         }
     }
 
-    /// Reads what arrived (while the shard reads its socket itself), runs the matches whose tick is due,
-    /// then sends everything in one flush.
+    /// Runs the matches whose tick is due, then sends everything in one flush.
     private func runSlice() {
         self.timer = nil
         let woke = Self.now()
         if woke > self.nextSlice { _ = self.tickLateness.record(woke - self.nextSlice) }
-        if self.pollingSocket { self.drainSocket() }
         for match in self.matches.values where match.nextTickDue <= woke {
             let started = Self.now()
             match.runDueTicks(now: started, output: &self.output)
@@ -277,7 +256,6 @@ final class RealtimeShard: ChannelInboundHandler {
     private func retire(_ match: MatchRunner) {
         guard self.matches.removeValue(forKey: match.matchID) != nil else { return }
         for slot in match.slots { self.sessions[slot.sessionID] = nil }
-        self.updateReading()
         self.onMatchFinished?(match.outcome(), match.finishReason == .matchEnded, match.slots.map(\.sessionID))
     }
 
