@@ -263,6 +263,18 @@ struct Bot {
             try await again.send(.login(name: self.name, password: self.configuration.password))
             _ = try await again.expect("loggedIn", timeout: .seconds(30)) { if case .loggedIn = $0 { true } else { nil } }
             again.keepAlive(every: .seconds(10))
+            // A held seat is given back in the login's own answer: `roomState` right behind `loggedIn`, then
+            // `matchStarting` (PROTOCOL.md 1.3). Without a seat (the match ended while the bot was away, and
+            // its matchEnded went to the closed connection) nothing more comes. A ping sent now is answered
+            // after whatever the login produced, on this ordered connection: a pong first means no seat.
+            let probe = UInt64(0x5EA7_0000) | UInt64(self.index & 0xFFFF)
+            try await again.send(.ping(nonce: probe))
+            let seatHeld = try await again.expect("roomState or pong", timeout: .seconds(30)) { message -> Bool? in
+                if case .roomState = message { return true }
+                if case .pong(let nonce) = message, nonce == probe { return false }
+                return nil
+            }
+            guard seatHeld else { return (again, nil) }
             enum Next: Sendable { case resume(MatchStart), ended }
             let next = try await again.expect("matchStarting", timeout: patience) { message -> Next? in
                 if case .matchStarting(let resumed) = message, resumed.matchID == start.matchID { return .resume(resumed) }

@@ -115,16 +115,22 @@ public actor LobbyClient {
         )
     }
 
-    /// Waits for a message matching `description`'s predicate; skips room-state and chat pushes on the
-    /// way when `skipPushes` is set, and turns a server error into ``LobbyClientError/server(code:message:)``.
+    /// Waits up to `timeout` in all for a message matching `description`'s predicate; skips room-state and
+    /// chat pushes on the way when `skipPushes` is set, and turns a server error into
+    /// ``LobbyClientError/server(code:message:)``. The timeout is for the whole wait, not for each message:
+    /// pushes (a keep-alive's pongs, room updates) must not keep a wait for something that never comes
+    /// going forever.
     public func expect<T: Sendable>(
         _ description: String,
         timeout: Duration = .seconds(10),
         skipPushes: Bool = true,
         where match: (ServerMessage) -> T?
     ) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
         while true {
-            guard let message = try await self.next(timeout: timeout) else { throw LobbyClientError.connectionClosed }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw LobbyClientError.timedOut(waitingFor: description) }
+            guard let message = try await self.next(timeout: left) else { throw LobbyClientError.connectionClosed }
             if let value = match(message) { return value }
             if case .error(let code, let text) = message { throw LobbyClientError.server(code: code, message: text) }
             if skipPushes, message.isPush { continue }

@@ -87,18 +87,24 @@ final class RealtimeShard: ChannelInboundHandler {
         let envelope = self.unwrapInboundIn(data)
         self.counters.datagramsReceived += 1
         self.counters.bytesReceived += UInt64(envelope.data.readableBytes)
-        self.route(envelope.data, from: envelope.remoteAddress)
+        self.route(envelope.data, from: envelope.remoteAddress, now: Self.now())
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if let descriptor = self.directSocket {
-            self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
-                self.counters.datagramsReceived += 1
-                self.counters.bytesReceived += UInt64(datagram.readableBytes)
-                self.route(datagram, from: address)
-            }
-        }
+        self.drainSocket()
         self.flush()
+    }
+
+    /// Reads every datagram waiting on the socket (when the shard reads it itself) and routes each.
+    private func drainSocket() {
+        guard let descriptor = self.directSocket else { return }
+        // One reading of the clock for the batch: the datagrams were all waiting when the read began.
+        let now = Self.now()
+        self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
+            self.counters.datagramsReceived += 1
+            self.counters.bytesReceived += UInt64(datagram.readableBytes)
+            self.route(datagram, from: address, now: now)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -121,7 +127,7 @@ final class RealtimeShard: ChannelInboundHandler {
         self.flush()
     }
 
-    private func route(_ datagram: ByteBuffer, from address: SocketAddress) {
+    private func route(_ datagram: ByteBuffer, from address: SocketAddress, now: UInt64) {
         guard datagram.readableBytes <= RealtimePacket.maxPacketSize else {
             self.counters.drops.record(.oversized)
             return
@@ -134,7 +140,7 @@ final class RealtimeShard: ChannelInboundHandler {
             self.counters.drops.record(.unknownSession)
             return
         }
-        route.match.receive(datagram, slot: route.slot, from: address, now: Self.now(), output: &self.output)
+        route.match.receive(datagram, slot: route.slot, from: address, now: now, output: &self.output)
         self.carryOut(route.match)
     }
 

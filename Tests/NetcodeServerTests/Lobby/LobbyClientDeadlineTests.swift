@@ -1,0 +1,25 @@
+import NetcodeClient
+import NetcodeProtocol
+import Testing
+
+/// A client's wait for a message ends at its timeout even while pushes keep arriving: a keep-alive's
+/// pongs once kept a rejoining bot waiting forever for a `matchStarting` that could no longer come.
+@Suite struct LobbyClientDeadlineTests {
+    @Test func pushesDoNotExtendAWait() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.connect()
+        try await client.hello()
+        client.keepAlive(every: .milliseconds(100))
+        var pongs = 0
+        await #expect(throws: LobbyClientError.self) {
+            _ = try await client.expect("a reply that never comes", timeout: .seconds(1)) { message -> Bool? in
+                if case .pong = message { pongs += 1 }
+                return nil
+            }
+        }
+        // Pushes arrived during the wait (each once restarted the timeout), and it still ended.
+        #expect(pongs >= 2, "\(pongs) pongs during the wait")
+        await client.close()
+        try await server.stop()
+    }
+}
