@@ -2,7 +2,6 @@ import Foundation
 import NIOCore
 import NetcodeClient
 import NetcodeProtocol
-import NetcodeServer
 import NetcodeStore
 import Testing
 @testable import NetcodeServer

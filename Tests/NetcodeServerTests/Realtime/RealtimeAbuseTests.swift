@@ -32,8 +32,8 @@ import Testing
             .bind(host: "127.0.0.1", port: 0).get()
         let target = try SocketAddress(ipAddress: "127.0.0.1", port: Int(startA.udpPort))
         // Written in one go and flushed once, the session's forged and replayed datagrams first, so they reach
-        // the server while the match runs however loaded the machine (sent one by one and last, in the full
-        // suite they once all missed the match and counted as unknown sessions).
+        // the server while the match runs however loaded the machine (sent one awaited write at a time and
+        // last, in a whole-suite run none of them had been counted when the match ended).
         var writes: [EventLoopFuture<Void>] = []
         func send(_ bytes: ByteBuffer) {
             writes.append(attacker.write(AddressedEnvelope(remoteAddress: target, data: bytes)))
