@@ -85,8 +85,6 @@ final class RealtimeShard: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
-        self.counters.datagramsReceived += 1
-        self.counters.bytesReceived += UInt64(envelope.data.readableBytes)
         self.route(envelope.data, from: envelope.remoteAddress, now: Self.now())
     }
 
@@ -101,8 +99,6 @@ final class RealtimeShard: ChannelInboundHandler {
         // One reading of the clock for the batch: the datagrams were all waiting when the read began.
         let now = Self.now()
         self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
-            self.counters.datagramsReceived += 1
-            self.counters.bytesReceived += UInt64(datagram.readableBytes)
             self.route(datagram, from: address, now: now)
         }
     }
@@ -127,7 +123,10 @@ final class RealtimeShard: ChannelInboundHandler {
         self.flush()
     }
 
+    /// Counts a datagram from the socket (read by the channel or drained) and hands it to its session.
     private func route(_ datagram: ByteBuffer, from address: SocketAddress, now: UInt64) {
+        self.counters.datagramsReceived += 1
+        self.counters.bytesReceived += UInt64(datagram.readableBytes)
         guard datagram.readableBytes <= RealtimePacket.maxPacketSize else {
             self.counters.drops.record(.oversized)
             return
