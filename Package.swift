@@ -53,7 +53,6 @@ let package = Package(
                 "NetcodeTransport",
                 "CPacketTag",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: hotPath
         ),

@@ -17,9 +17,14 @@ all=(lobbyFrames clientMessage serverMessage realtimeOpen inputMessage snapshot 
 [ "$#" -gt 0 ] && targets=("$@") || targets=("${all[@]}")
 
 flags=(-c "${FUZZ_CONFIGURATION:-debug}" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
-for target in "${targets[@]}"; do
-    swift build "${flags[@]}" --product "fuzz-$target"
-done
+if [ "${#targets[@]}" = "${#all[@]}" ]; then
+    # Every target: one build of the whole package (one plan, one link step per target).
+    swift build "${flags[@]}"
+else
+    for target in "${targets[@]}"; do
+        swift build "${flags[@]}" --product "fuzz-$target"
+    done
+fi
 bin="$(swift build "${flags[@]}" --show-bin-path)"
 
 failed=()

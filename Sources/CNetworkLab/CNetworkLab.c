@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -314,11 +315,25 @@ static int prepare_child(const netlab_spawn_config *config, int error_fd) {
 
 /// fork(), or, when asked and allowed, a fork whose child is process 1 of a new PID namespace: when it
 /// ends the kernel kills everything left in the namespace, so nothing it started can outlive it.
+///
+/// The child also gets a mount namespace with a `/proc` of its own PID namespace (like `unshare --pid
+/// --fork --mount-proc`). With the host's `/proc`, `/proc/<pid>` names a different process or none:
+/// libdispatch's worker monitor reads `/proc/<tid>/stat` of its own threads once a second while work
+/// is queued, and crashes the program (SIGILL, "workq: registered worker exited prematurely") when
+/// the file is missing; backtracers and LeakSanitizer read `/proc/<pid>` as well. If the mount fails
+/// the child keeps the host's `/proc` and runs as before.
 static pid_t fork_in_new_pid_namespace(int wanted) {
     if (wanted) {
         // Raw clone with no new stack: fork semantics (the child continues on a copy of this stack).
-        pid_t child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
-        if (child >= 0) return child;
+        pid_t child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (child == 0) {
+            // Private first, so the new mount stays in this namespace and the host's /proc is untouched.
+            if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
+                (void)mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+            }
+            return 0;
+        }
+        if (child > 0) return child;
         // Not privileged (an unprivileged lab), or out of namespaces: a plain child, as before.
         if (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS) return -1;
     }
@@ -477,19 +492,6 @@ int netlab_receive(int socket_fd, netlab_status *status, int *fds, int max_fds, 
     errno = ENOSYS;
     return -1;
 }
-/// fork(), or, when asked and allowed, a fork whose child is process 1 of a new PID namespace: when it
-/// ends the kernel kills everything left in the namespace, so nothing it started can outlive it.
-static pid_t fork_in_new_pid_namespace(int wanted) {
-    if (wanted) {
-        // Raw clone with no new stack: fork semantics (the child continues on a copy of this stack).
-        pid_t child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
-        if (child >= 0) return child;
-        // Not privileged (an unprivileged lab), or out of namespaces: a plain child, as before.
-        if (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS) return -1;
-    }
-    return fork();
-}
-
 pid_t netlab_spawn(const netlab_spawn_config *config, netlab_status *failure) {
     (void)config;
     failure->stage = NETLAB_STAGE_FORK;

@@ -140,6 +140,27 @@ struct NetworkLabIntegrationTests {
         #expect(try lab.kernelCounters(of: .server).value("Tcp", "RtoMin") == 200)
     }
 
+    @Test("a program in a side sees the /proc of its own PID namespace, and the host's /proc is untouched")
+    func procOfItsOwnNamespace() throws {
+        guard geteuid() == 0 else { try Test.cancel("PID namespaces for lab programs need root; a rootless lab forks them as before") }
+        let lab = try self.makeLab(.none)
+        defer { lab.shutdown() }
+        // With the host's /proc, /proc/1 would be the host's first process: libdispatch's worker monitor
+        // reads /proc/<tid>/stat of its own threads and crashed lab programs (SIGILL) when it was missing.
+        let marker = "proc-\(UInt32.random(in: 100_000...999_999))"
+        let script = "echo $$; tr '\\0' ' ' < /proc/$$/cmdline; echo; for t in /proc/self/task/*; do test -e /proc/${t##*/}/stat && echo task; done"
+        let program = try lab.spawn(["/bin/sh", "-c", script, "sh", marker], in: .client)
+        #expect(program.waitUntilExit(timeout: .seconds(30)) == .exited(0))
+        let lines = program.standardOutput().split(separator: "\n").map(String.init)
+        try #require(lines.count >= 3, "output: \(lines)")
+        #expect(lines[0] == "1", "the shell is process 1 of its namespace")
+        #expect(lines[1].contains(marker), "/proc/1 is the shell itself, not \(lines[1])")
+        #expect(lines.dropFirst(2).allSatisfy { $0 == "task" })
+        // The mount stayed in the program's namespace: this process still sees itself in /proc/self.
+        let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self")
+        #expect(own == "\(getpid())")
+    }
+
     @Test("a terminate whose caller is cancelled kills at once instead of waiting out the grace")
     func cancelledTerminate() async throws {
         let lab = try self.makeLab(.none)

@@ -1,4 +1,3 @@
-import Crypto
 import NIOCore
 
 /// One side's state for one realtime peer: sequence numbers, acks, replay protection, RTT and loss.
@@ -34,13 +33,6 @@ public struct RealtimeConnection: Sendable {
 
     /// - Parameters:
     ///   - sessionID: the id the lobby assigned; written in every packet and required in every one received.
-    ///   - key: the 32-byte session key the lobby handed out.
-    public init(sessionID: UInt32, key: SymmetricKey) {
-        self.init(sessionID: sessionID, keyBytes: key.withUnsafeBytes { Array($0) })
-    }
-
-    /// - Parameters:
-    ///   - sessionID: the id the lobby assigned.
     ///   - keyBytes: the 32-byte session key the lobby handed out.
     public init(sessionID: UInt32, keyBytes: [UInt8]) {
         precondition(keyBytes.count == 32, "a realtime session key is 32 bytes, got \(keyBytes.count)")
