@@ -88,8 +88,33 @@ struct CompareCommand: AsyncParsableCommand {
             try Self.emit(result, output: self.output, json: self.json, csv: self.csv)
             return
         }
-        let result = try await Self.runAndStore(try self.parameters(), forcePortable: self.portable, capturePath: self.pcap, archive: archive)
+        let parameters = try self.parameters()
+        // Before the sweep, not after minutes of it: the report must have somewhere to go.
+        try Self.checkOutputs(output: self.output, json: self.json, csv: self.csv)
+        let result = try await Self.runAndStore(parameters, forcePortable: self.portable, capturePath: self.pcap, archive: archive)
         try Self.emit(result, output: self.output, json: self.json, csv: self.csv)
+    }
+
+    /// Creates the report folder and checks that it and the folders of `--json` and `--csv` can be
+    /// written, with an error that names the option.
+    static func checkOutputs(output: String, json: String?, csv: String?) throws {
+        guard !output.isEmpty else { throw ValidationError("--output needs a folder, e.g. data/compare") }
+        for (option, file) in [("--json", json), ("--csv", csv)] where file?.isEmpty == true {
+            throw ValidationError("\(option) needs a file name, e.g. compare.\(option.dropFirst(2))")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("--output: cannot create the folder \(output) (\(error.localizedDescription))")
+        }
+        let files = [("--json", json), ("--csv", csv)].compactMap { option, file in file.map { (option, ($0 as NSString).deletingLastPathComponent) } }
+        for (option, path) in [("--output", output)] + files {
+            let folder = path.isEmpty ? "." : path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue, access(folder, W_OK) == 0 else {
+                throw ValidationError("\(option): the folder \(folder) does not exist or cannot be written")
+            }
+        }
     }
 
     /// Runs a sweep in the lab where it can be built (portable mode otherwise), with a live line on

@@ -88,8 +88,8 @@ struct CapacityStep {
         func read() -> Reading {
             Reading(
                 wall: ContinuousClock.now,
-                serverCPU: ProcessFigures.cpuSeconds(pid: server.pid) ?? 0,
-                swarmCPU: ProcessFigures.cpuSeconds(pid: swarm.pid) ?? 0,
+                serverCPU: ProcessFigures.cpuSeconds(pid: server.pid),
+                swarmCPU: ProcessFigures.cpuSeconds(pid: swarm.pid),
                 udp: ProcessFigures.udpCounters(),
                 serverDrops: SocketDropCounter.drops(ports: ports) ?? 0
             )
@@ -107,14 +107,16 @@ struct CapacityStep {
             let inMatch = swarm.lastLine(containing: "in match").flatMap(Self.inMatch) ?? 0
             let seconds = Self.seconds(now.wall - previous.wall)
             let line = String(
-                format: "[%5.0fs] %d bots: in match %d  server %.2f cores  swarm %.2f cores  %.0f datagrams/s  rcvbuf drops %d%@",
+                format: "[%5.0fs] %d bots: in match %d  server %@  swarm %@  %.0f datagrams/s  rcvbuf drops %d%@",
                 Self.seconds(now.wall - began), self.bots, inMatch,
-                (now.serverCPU - previous.serverCPU) / seconds, (now.swarmCPU - previous.swarmCPU) / seconds,
+                Reading.cores(previous.serverCPU, now.serverCPU, seconds: seconds),
+                Reading.cores(previous.swarmCPU, now.swarmCPU, seconds: seconds),
                 Double(now.delta("InDatagrams", since: previous)) / seconds, now.delta("RcvbufErrors", since: previous),
                 windowStart != nil && windowEnd == nil ? "  (steady)" : ""
             )
             self.progress(line)
-            if inMatch >= self.bots {
+            // The window holds readings of both processes only (a process that exited has no CPU figure).
+            if inMatch >= self.bots, now.bothRunning {
                 if windowStart == nil { windowStart = now } else { windowEnd = now }
                 steadyRSS = ProcessFigures.residentBytes(pid: server.pid)
             }
@@ -194,12 +196,13 @@ struct CapacityStep {
         if let (start, end) = window {
             let seconds = Self.seconds(end.wall - start.wall)
             result.windowSeconds = seconds
-            result.serverCores = (end.serverCPU - start.serverCPU) / seconds
-            result.swarmCores = (end.swarmCPU - start.swarmCPU) / seconds
+            let serverCPU = (end.serverCPU ?? 0) - (start.serverCPU ?? 0)
+            result.serverCores = serverCPU / seconds
+            result.swarmCores = ((end.swarmCPU ?? 0) - (start.swarmCPU ?? 0)) / seconds
             // On loopback every datagram is delivered once, and each one is to or from the server.
             let datagrams = Double(end.delta("InDatagrams", since: start))
             result.datagramsPerSecond = datagrams / seconds
-            result.serverMicrosPerDatagram = datagrams > 0 ? (end.serverCPU - start.serverCPU) * 1e6 / datagrams : 0
+            result.serverMicrosPerDatagram = datagrams > 0 ? serverCPU * 1e6 / datagrams : 0
             result.serverReceiveBufferDrops = end.serverDrops &- start.serverDrops
             result.allReceiveBufferDrops = end.delta("RcvbufErrors", since: start)
             if let floor, floor > 0 { result.ratioToFloor = result.serverMicrosPerDatagram / floor }

@@ -52,10 +52,20 @@ enum ProcessFigures {
 /// One reading of everything a capacity step compares between the start and the end of its window.
 struct Reading {
     var wall: ContinuousClock.Instant
-    var serverCPU: Double
-    var swarmCPU: Double
+    /// CPU seconds so far; `nil` once the process has exited (its /proc entry is gone).
+    var serverCPU: Double?
+    var swarmCPU: Double?
     var udp: [String: UInt64]
     var serverDrops: UInt64
+
+    /// Both processes were running when the reading was taken.
+    var bothRunning: Bool { self.serverCPU != nil && self.swarmCPU != nil }
+
+    /// Cores a process used between two readings, as text; "exited" when either reading missed it.
+    static func cores(_ earlier: Double?, _ later: Double?, seconds: Double) -> String {
+        guard let earlier, let later, seconds > 0 else { return "exited" }
+        return String(format: "%.2f cores", (later - earlier) / seconds)
+    }
 
     func delta(_ name: String, since earlier: Reading) -> UInt64 {
         (self.udp[name] ?? 0) &- (earlier.udp[name] ?? 0)
