@@ -102,10 +102,16 @@ peak_rss=$(awk -F'\t' 'NR > 1 && $2 > m { m = $2 } END { printf "%.1f", m / 1024
 report_matches=$(grep -o '"matches" : [0-9]*' "$out/report.json" 2>/dev/null | grep -o '[0-9]*$' || echo "")
 player_matches=$(grep -o '"player_matches" : [0-9]*' "$out/report.json" 2>/dev/null | grep -o '[0-9]*$' || echo "")
 stored=$(sqlite3 "$db" "SELECT count(*) FROM matches;" 2>/dev/null || echo "")
+# What the server says it did with each finished match: stored (then announced with standings), not
+# recorded because every player had gone (announced without standings, by design), or given up.
+acknowledged=$(grep -c 'match result stored' "$out/server.log" || true)
+unrecorded=$(grep -c 'match ended with every player gone; not recorded' "$out/server.log" || true)
+given_up=$(grep -c 'could not be stored and is given up' "$out/server.log" || true)
 
 echo "soak: bots exit $bots_status, server $( [ "$server_alive" = 1 ] && echo "alive at the end, exit $server_status on SIGTERM" || echo "DIED (status $server_status)" )"
 echo "soak: server RSS peak ${peak_rss} MB, mean ${mean} MB over the second half, slope ${slope} MB/min (limit ${max_slope}); descriptors peak ${peak_fds}, at the end ${last_fds}"
 echo "soak: matches the bots saw end: ${report_matches:-none} (${player_matches:-0} player-matches); rows in the database: ${stored:-unreadable}"
+echo "soak: the server stored ${acknowledged} results, left ${unrecorded} matches every player had left unrecorded, gave up ${given_up}"
 tail -n 30 "$out/bots.out" | sed 's/^/  bots: /'
 
 if [ "$server_alive" != 1 ] || [ "$server_status" != 0 ]; then echo "FAIL: the server crashed or did not stop cleanly (log: $out/server.log)"; failed=1; fi
@@ -114,6 +120,10 @@ if [ "$bots_status" != 0 ]; then echo "FAIL: the bots exited $bots_status (log: 
 if [ "$seconds" -lt 120 ]; then echo "soak: RSS slope not judged (a run under 120 s is mostly start-up)"
 elif awk -v s="$slope" -v m="$max_slope" 'BEGIN { exit !(s > m) }'; then echo "FAIL: RSS grows ${slope} MB/min"; failed=1; fi
 if [ -z "$report_matches" ] || [ "$report_matches" = 0 ]; then echo "FAIL: the bots finished no match"; failed=1
-elif [ "$stored" != "$report_matches" ]; then echo "FAIL: $report_matches matches ended but $stored are in the database"; failed=1; fi
+elif [ "$stored" != "$acknowledged" ]; then echo "FAIL: the server stored $acknowledged results but $stored are in the database"; failed=1
+elif [ "$given_up" != 0 ]; then echo "FAIL: $given_up match results could not be stored (log: $out/server.log)"; failed=1
+elif [ "$report_matches" -gt $((acknowledged + unrecorded)) ]; then
+    echo "FAIL: the bots saw $report_matches matches end, the server accounts for $((acknowledged + unrecorded))"; failed=1
+fi
 [ "$failed" = 0 ] && echo "soak: PASSED" || echo "soak: FAILED"
 exit "$failed"

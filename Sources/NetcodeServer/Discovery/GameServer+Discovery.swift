@@ -8,11 +8,14 @@ extension GameServer {
 
     func startDiscovery() async {
         guard let settings = self.configuration.discovery else { return }
+        // The lobby, not the server: the server keeps the responder, so a closure holding the server
+        // would keep every stopped server (and its shards) alive in a process that goes on.
+        let lobby = self.lobby
         let identity = DiscoveryResponder.Identity(
             name: self.configuration.serverName,
             tcpPort: self.tcpPort ?? self.configuration.tcpPort,
             udpPort: self.udpPort ?? self.configuration.udpPort,
-            players: { await self.lobby.connectionCount }
+            players: { await lobby.connectionCount }
         )
         do {
             let responder = try await DiscoveryResponder(settings: settings, identity: identity, group: self.eventLoopGroup, logger: self.logger)

@@ -125,4 +125,22 @@ import Testing
         #expect(director == nil, "the match director outlived its stopped server")
         #expect(lobby == nil, "the lobby outlived its stopped server")
     }
+
+    /// The discovery responder answers with the lobby's player count: it must not hold the server
+    /// itself, which keeps the responder (a cycle that kept every stopped server with discovery on).
+    @Test func aStoppedServerWithDiscoveryIsReleased() async throws {
+        weak var gameServer: GameServer?
+        weak var lobby: LobbyService?
+        do {
+            let server = try await TestServer.start {
+                $0.discovery = DiscoverySettings(group: DiscoveryTests.group, port: 0, interfaceAddress: "127.0.0.1")
+            }
+            try #require(server.server.discoveryPort != nil, "discovery is on")
+            gameServer = server.server
+            lobby = server.server.lobby
+            try await server.stop()
+        }
+        #expect(gameServer == nil, "a stopped server with discovery on was never released")
+        #expect(lobby == nil, "the lobby outlived its stopped server")
+    }
 }

@@ -14,6 +14,8 @@ import Testing
         var logger = Logger(label: "held-seat")
         logger.logLevel = .critical
         var channels: [EmbeddedChannel] = []
+        // Finished at the end, so the channels and what they hold are released (LeakSanitizer).
+        defer { for channel in channels { _ = try? channel.finish(acceptAlreadyClosed: true) } }
         var slots: [PlayerSlot] = []
         for index in 0..<2 {
             let channel = EmbeddedChannel()
@@ -68,6 +70,7 @@ import Testing
         let snapshotsWhileHeld = slots[1].snapshotsSent
 
         let channel = EmbeddedChannel()
+        channels.append(channel)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
         let handle = LobbyConnectionHandle(id: ConnectionID(3), channel: channel, address: "127.0.0.1")
         let back = runner.reattach(accountID: 2, sessionID: 99, key: (0..<32).map { UInt8(255 - $0) }, tcp: LobbyConnectionHandleReference(handle: handle), connection: 3, udpPort: 0, now: tick * 33_333_333)

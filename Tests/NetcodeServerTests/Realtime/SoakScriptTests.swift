@@ -29,9 +29,19 @@ import Testing
         #expect(text.contains("server alive at the end, exit 0 on SIGTERM"))
         let liveLines = text.split(separator: "\n").filter { $0.hasPrefix("soak ") && $0.contains("server rss") }
         #expect(liveLines.count >= 10, "a live line each second")
-        // "matches the bots saw end: N (...); rows in the database: N"
+        // "matches the bots saw end: N (P player-matches); rows in the database: R"
         let summary = try #require(text.split(separator: "\n").first { $0.contains("rows in the database") })
         let numbers = summary.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        #expect(numbers.count >= 3 && numbers[0] > 0 && numbers[0] == numbers.last, "\(summary)")
+        // "the server stored A results, left U matches every player had left unrecorded, gave up G"
+        let accounts = try #require(text.split(separator: "\n").first { $0.contains("the server stored") })
+        let counts = accounts.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        try #require(numbers.count >= 3 && counts.count == 3, "\(summary) / \(accounts)")
+        let (seen, rows) = (numbers[0], numbers[numbers.count - 1])
+        let (stored, unrecorded, givenUp) = (counts[0], counts[1], counts[2])
+        #expect(seen > 0 && stored > 0, "matches were played and stored: \(summary) / \(accounts)")
+        #expect(rows == stored, "every result the server stored is in the database: \(summary) / \(accounts)")
+        #expect(givenUp == 0)
+        // A match every player left (timed out of, on a starved machine) ends without a row, by design.
+        #expect(seen <= stored + unrecorded, "every match the bots saw end is accounted for: \(summary) / \(accounts)")
     }
 }

@@ -23,6 +23,8 @@ import Testing
         stopped.isWritable = false
         _ = try gone.close().wait()
         let channels: [EmbeddedChannel] = [reading, stopped, gone]
+        // Finished at the end, so the channels and what they hold are released (LeakSanitizer).
+        defer { for channel in channels { _ = try? channel.finish(acceptAlreadyClosed: true) } }
         var slots: [PlayerSlot] = []
         for index in 0..<3 {
             let handle = LobbyConnectionHandle(id: ConnectionID(index + 1), channel: channels[index], address: "127.0.0.1")
