@@ -40,15 +40,28 @@ import Testing
 
     @Test(.enabled(if: Self.python != nil, "python3 is not installed"), arguments: [UpdateTransport.udp, .tcp])
     func aClientWrittenFromTheDocumentPlaysAMatch(transport: UpdateTransport) async throws {
-        // The match ends by its tick count; 6 s leaves a starved script time to get going before the end.
-        let server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 6, seed: 4) }
-        // The script loses packets on purpose both ways (every 5th snapshot that arrives, every 7th input
-        // packet it seals), and checks the server's acks against what it really sent.
-        let (status, output, errors) = try await Self.run([
-            "--port", "\(server.port)", "--transport", "\(transport)", "--strict", "--timeout", "120",
-            "--drop-snapshots", "5", "--skip-inputs", "7",
-        ])
-        #expect(status == 0, "\(errors)")
+        var attempt = 0
+        var server: TestServer
+        var (status, output, errors): (Int32, String, String)
+        while true {
+            attempt += 1
+            // The match ends by its tick count; 6 s leaves a starved script time to get going before the end.
+            server = try await TestServer.start { $0.match = MatchSettings(durationSeconds: 6, seed: 4) }
+            // The script loses packets on purpose both ways (every 5th snapshot that arrives, every 7th input
+            // packet it seals), and checks the server's acks against what it really sent.
+            (status, output, errors) = try await Self.run([
+                "--port", "\(server.port)", "--transport", "\(transport)", "--strict", "--timeout", "120",
+                "--drop-snapshots", "5", "--skip-inputs", "7",
+            ])
+            // A player whose acks stay older than the server's baseline window (64 packets, about 2 s) is
+            // sent full snapshots only, as it should be; over tcp a script starved by a busy machine can lag
+            // that far for the whole short match. That outcome alone is run once more; a client that
+            // cannot decode deltas fails both runs.
+            let onlyNoDelta = status != 0 && errors.contains("strict: a player decoded no delta snapshot\n")
+            guard attempt == 1, onlyNoDelta else { break }
+            try await server.stop()
+        }
+        #expect(status == 0, "\(errors) (attempt \(attempt))")
         let data = try #require(output.split(separator: "\n").last.map { Data($0.utf8) })
         let result = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(result["tag_failures"] as? Int == 0)
