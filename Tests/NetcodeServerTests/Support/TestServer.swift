@@ -70,9 +70,9 @@ extension LobbyClient {
         }
     }
 
-    /// Reads until the server closes the connection; returns what arrived on the way.
-    /// Everything until the server closes the connection. The timeout (for each message) is a hang guard:
-    /// when the whole suite starts at once a starved server has taken over 10 s to answer.
+    /// Reads until the server closes the connection; returns what arrived on the way. The timeout (for
+    /// each message) is a hang guard: when the whole suite starts at once a starved server has taken over
+    /// 10 s to answer.
     func drainUntilClosed(timeout: Duration = .seconds(60)) async throws -> [ServerMessage] {
         var messages: [ServerMessage] = []
         while let message = try await self.next(timeout: timeout) { messages.append(message) }
