@@ -2,6 +2,9 @@
 #include "CDatagramBatch.h"
 
 #include <errno.h>
+#if defined(__linux__)
+#include <malloc.h>
+#endif
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
@@ -134,4 +137,13 @@ fail:;
     int saved = errno;
     close(fd);
     return -saved;
+}
+
+size_t netcode_allocation_size(const void *address) {
+#if defined(__linux__)
+    return malloc_usable_size((void *)address);
+#else
+    (void)address;
+    return 0;
+#endif
 }

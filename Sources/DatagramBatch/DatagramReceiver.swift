@@ -36,8 +36,17 @@ public final class DatagramReceiver {
     /// Reads every datagram waiting on `descriptor` until none waits or `limit` were read, handing each to
     /// `body` with its source. The slice may be kept (the next read then uses a new buffer). Returns how
     /// many were read; a read error other than "nothing waits" ends the drain and is passed to `failed`.
+    ///
+    /// `lookAhead`, if given, sees the bytes of every datagram of one `recvmmsg` before `body` gets the
+    /// first of them: the place to prefetch the state each one will touch (``prefetch(_:lines:)``).
     @discardableResult
-    public func drain(_ descriptor: CInt, limit: Int = 4096, failed: (CInt) -> Void = { _ in }, _ body: (ByteBuffer, SocketAddress) -> Void) -> Int {
+    public func drain(
+        _ descriptor: CInt,
+        limit: Int = 4096,
+        failed: (CInt) -> Void = { _ in },
+        lookAhead: ((UnsafeRawBufferPointer) -> Void)? = nil,
+        _ body: (ByteBuffer, SocketAddress) -> Void
+    ) -> Int {
         var total = 0
         while total < limit {
             self.storage.clear()
@@ -50,6 +59,14 @@ public final class DatagramReceiver {
                 return total
             }
             self.storage.moveWriterIndex(forwardBy: Int(read) * self.slotSize)
+            if let lookAhead {
+                self.storage.withUnsafeReadableBytes { bytes in
+                    for index in 0..<Int(read) {
+                        let start = index * self.slotSize
+                        lookAhead(UnsafeRawBufferPointer(rebasing: bytes[start..<start + Int(self.entries[index].length)]))
+                    }
+                }
+            }
             for index in 0..<Int(read) {
                 let entry = self.entries[index]
                 guard let address = Self.address(entry), let datagram = self.storage.getSlice(at: index * self.slotSize, length: Int(entry.length)) else { continue }
@@ -74,4 +91,19 @@ public final class DatagramReceiver {
             return nil
         }
     }
+}
+
+/// Starts loading `lines` 64-byte cache lines from `address` on (for writing) without waiting for them.
+/// A hint: it never faults and changes nothing the program can see but time.
+@inlinable
+public func prefetch(_ address: UnsafeRawPointer, lines: Int) {
+    netcode_prefetch(address, Int32(truncatingIfNeeded: lines))
+}
+
+/// The cache lines (64 bytes) a heap object spans, from its allocation's size, between 1 and `limit`
+/// (`fallback` where the C library cannot tell).
+public func cacheLines(of object: AnyObject, limit: Int = 24, fallback: Int = 8) -> Int {
+    let bytes = Int(netcode_allocation_size(Unmanaged.passUnretained(object).toOpaque()))
+    guard bytes > 0 else { return fallback }
+    return min(max((bytes + 63) / 64, 1), limit)
 }

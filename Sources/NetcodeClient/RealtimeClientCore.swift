@@ -1,3 +1,4 @@
+import DatagramBatch
 import LinkEmulator
 import NIOConcurrencyHelpers
 import NIOCore
@@ -495,6 +496,22 @@ final class FrameClock {
         for sink in self.sinks.values { sink.merge() }
     }
 
+    /// How many sessions ahead of the one running ``fire()`` prefetches.
+    private static let prefetchDistance = 4
+    /// Cache lines of a session object (every session is the same class; measured at the first).
+    private var sessionLines: Int?
+
+    private func prefetchSession(_ session: RealtimeClientCore) {
+        let lines: Int
+        if let known = self.sessionLines {
+            lines = known
+        } else {
+            lines = cacheLines(of: session)
+            self.sessionLines = lines
+        }
+        prefetch(Unmanaged.passUnretained(session).toOpaque(), lines: lines)
+    }
+
     private func schedule() {
         self.scheduled = self.eventLoop.assumeIsolated().scheduleTask(deadline: self.next) { [weak self] in
             self?.fire()
@@ -511,10 +528,19 @@ final class FrameClock {
             _ = sink.window.frameLag.record(UInt64(lag / 1000))
         }
         // Backwards: a session that ends in its frame is replaced by the phase's last, already served.
+        // Each session is cold by its next frame: the one `prefetchDistance` further on is prefetched
+        // while this one runs, so their cache misses overlap instead of coming one after another.
         let phase = self.nextPhase
         var index = self.phases[phase].count - 1
+        if index >= 0 {
+            for ahead in max(index - Self.prefetchDistance + 1, 0)...index { self.prefetchSession(self.phases[phase][ahead]) }
+        }
         while index >= 0 {
-            if index < self.phases[phase].count { self.phases[phase][index].frame(now: now) }
+            if index < self.phases[phase].count {
+                let ahead = index - Self.prefetchDistance
+                if ahead >= 0, ahead < self.phases[phase].count { self.prefetchSession(self.phases[phase][ahead]) }
+                self.phases[phase][index].frame(now: now)
+            }
             index -= 1
         }
         self.nextPhase = (phase + 1) % Self.phaseCount

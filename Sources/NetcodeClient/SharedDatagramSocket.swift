@@ -86,10 +86,12 @@ final class SharedDatagramSocket: RealtimeClientTransport {
 
     func register(_ sessionID: UInt32, _ core: RealtimeClientCore) {
         self.handler.sessions[sessionID] = core
+        self.handler.prefetchHints[sessionID] = (UnsafeRawPointer(Unmanaged.passUnretained(core).toOpaque()), Int32(cacheLines(of: core)))
     }
 
     func unregister(_ sessionID: UInt32) {
         self.handler.sessions[sessionID] = nil
+        self.handler.prefetchHints[sessionID] = nil
     }
 
     /// Appends the packet to this turn's batch; every datagram queued during the turn leaves in one
@@ -128,6 +130,10 @@ final class SharedDatagramHandler: ChannelInboundHandler {
 
     let server: SocketAddress
     var sessions: [UInt32: RealtimeClientCore] = [:]
+    /// Where each session lies in memory and how many cache lines it spans, to prefetch it for every
+    /// datagram of a batch before the first is handled (as the server's shard does): plain addresses, so
+    /// a lookup retains nothing. Kept with `sessions` by the socket; a stale one is never dereferenced.
+    var prefetchHints: [UInt32: (address: UnsafeRawPointer, lines: Int32)] = [:]
     /// The socket, drained after the channel's own read of each turn (nil once the channel is inactive).
     private var descriptor: CInt?
     private let receiver = DatagramReceiver()
@@ -144,7 +150,12 @@ final class SharedDatagramHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         guard let descriptor else { return }
-        self.receiver.drain(descriptor) { datagram, address in self.deliver(datagram, from: address) }
+        self.receiver.drain(descriptor, lookAhead: { bytes in
+            guard let session = PacketHeader.sessionIDHint(bytes), let hint = self.prefetchHints[session] else { return }
+            prefetch(hint.address, lines: Int(hint.lines))
+        }) { datagram, address in
+            self.deliver(datagram, from: address)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

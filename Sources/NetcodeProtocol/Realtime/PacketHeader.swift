@@ -59,4 +59,11 @@ public struct PacketHeader: Sendable, Hashable {
     public static func peekSessionID(_ datagram: ByteBuffer) -> UInt32? {
         try? parse(datagram).get().sessionID
     }
+
+    /// The session id field of raw datagram bytes at least a packet long, unchecked otherwise: a hint
+    /// for what to prefetch before the datagram is handled. Routing uses ``peekSessionID(_:)``.
+    public static func sessionIDHint(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
+        guard bytes.count >= RealtimePacket.minPacketSize, bytes.count <= RealtimePacket.maxPacketSize else { return nil }
+        return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
+    }
 }

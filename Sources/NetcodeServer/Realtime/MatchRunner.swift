@@ -1,3 +1,4 @@
+import DatagramBatch
 import Foundation
 import GameSimulation
 import Logging
@@ -34,6 +35,9 @@ final class MatchRunner {
     private let logger: Logger
     /// The states sent in the last ticks, the baselines of every player's deltas: one ring for the match.
     private var history = SnapshotRing(capacity: SnapshotBaselineTracker.historyCapacity(maxBaselineAge: SnapshotBaselineTracker.defaultMaxBaselineAge))
+    /// The seats' addresses and size in cache lines, for ``prefetchSeats()``.
+    private let slotAddresses: [UnsafeRawPointer]
+    private let slotLines: Int
     /// Where each player's packet lies in the tick's shared buffer (kept between ticks for its capacity).
     private var written: [WrittenPacket] = []
 
@@ -51,6 +55,8 @@ final class MatchRunner {
         self.settings = settings
         self.seed = seed
         self.slots = slots
+        self.slotAddresses = slots.map { UnsafeRawPointer(Unmanaged.passUnretained($0).toOpaque()) }
+        self.slotLines = slots.first.map { cacheLines(of: $0) } ?? 1
         self.logger = logger
         let config = settings.gameConfig(seed: seed, maxPlayers: slots.count)
         try config.validate()
@@ -104,6 +110,13 @@ final class MatchRunner {
         if Int(self.world.tick) % self.settings.snapshotInterval == 0 || self.world.isFinished {
             self.sendSnapshots(now: now, output: &output)
         }
+    }
+
+    /// Starts loading every seat (see ``RealtimeShard/setRoute(_:for:)``): the shard calls it for each
+    /// match due in a slice before it runs the first, as the seats are cold by then and a tick touches
+    /// them all (time-outs, snapshots).
+    func prefetchSeats() {
+        for address in self.slotAddresses { prefetch(address, lines: self.slotLines) }
     }
 
     private func sendSnapshots(now: UInt64, output: inout MatchOutput) {
@@ -183,7 +196,11 @@ final class MatchRunner {
     /// An authentic-or-not packet for one of this match's sessions. `address` is nil for packets that
     /// came over the player's TCP connection.
     func receive(_ packet: ByteBuffer, slot index: Int, from address: SocketAddress?, now: UInt64, output: inout MatchOutput) {
-        let slot = self.slots[index]
+        self.receive(packet, slot: index, player: self.slots[index], from: address, now: now, output: &output)
+    }
+
+    /// ``receive(_:slot:from:now:output:)`` with the seat at `index` already at hand (`slots[index]`).
+    func receive(_ packet: ByteBuffer, slot index: Int, player slot: PlayerSlot, from address: SocketAddress?, now: UInt64, output: inout MatchOutput) {
         guard slot.connected else { return }
         let (result, newest) = slot.connection.openNoting(packet, now: now)
         switch result {

@@ -12,8 +12,8 @@ extension RealtimeShard {
     func rejoin(roomID: UInt32, accountID: UInt64, sessionID: UInt32, key: [UInt8], tcp: LobbyConnectionHandleReference?, connection: ConnectionID, udpPort: Int) -> (start: MatchStart, replaced: UInt32)? {
         for match in self.matches.values where match.roomID == roomID && !match.finished {
             guard let (slot, replaced, start) = match.reattach(accountID: accountID, sessionID: sessionID, key: key, tcp: tcp, connection: connection, udpPort: udpPort, now: Self.now()) else { continue }
-            self.sessions[replaced] = nil
-            self.sessions[sessionID] = (match, slot)
+            self.setRoute(nil, for: replaced)
+            self.setRoute(SessionRoute(match: match, slot: slot), for: sessionID)
             return (start, replaced)
         }
         return nil

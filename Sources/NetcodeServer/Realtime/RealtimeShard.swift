@@ -34,7 +34,14 @@ final class RealtimeShard: ChannelInboundHandler {
     private var nextSlice: UInt64 = 0
     private var placed: UInt64 = 0
     private var timer: Scheduled<Void>?
-    var sessions: [UInt32: (match: MatchRunner, slot: Int)] = [:]
+    /// The matches a slice runs (kept between slices for its capacity).
+    private var due: [MatchRunner] = []
+    private(set) var sessions: [UInt32: SessionRoute] = [:]
+    /// Where each session's seat and match lie in memory, for prefetching only: plain addresses, so a
+    /// lookup retains nothing (a retain writes the object's first line, which is the miss a prefetch is
+    /// meant to hide). Kept with ``sessions`` by ``setRoute(_:for:)``; a stale one would prefetch
+    /// harmless garbage, never be dereferenced.
+    private var prefetchHints: [UInt32: PrefetchHint] = [:]
     private var output = MatchOutput()
     private var pendingFlush = false
     /// The socket's descriptor when the shard reads and sends its datagrams itself. The channel reads one
@@ -98,9 +105,29 @@ final class RealtimeShard: ChannelInboundHandler {
         guard let descriptor = self.directSocket else { return }
         // One reading of the clock for the batch: the datagrams were all waiting when the read began.
         let now = Self.now()
-        self.receiver.drain(descriptor, failed: { _ in self.counters.socketErrors += 1 }) { datagram, address in
+        self.receiver.drain(
+            descriptor,
+            failed: { _ in self.counters.socketErrors += 1 },
+            lookAhead: { bytes in self.prefetchSession(of: bytes) }
+        ) { datagram, address in
             self.route(datagram, from: address, now: now)
         }
+    }
+
+    /// Starts loading the state the datagram's session will touch (its seat and its match) while the
+    /// batch's earlier datagrams are handled. With a thousand players the seats do not stay in the
+    /// processor's caches between one packet of a player and the next, and handling an input waited on
+    /// its seat's lines one miss after another: this overlaps the misses of the whole batch.
+    private func prefetchSession(of bytes: UnsafeRawBufferPointer) {
+        guard let sessionID = PacketHeader.sessionIDHint(bytes), let hint = self.prefetchHints[sessionID] else { return }
+        prefetch(hint.player, lines: Int(hint.playerLines))
+        prefetch(hint.match, lines: PrefetchHint.matchLines)
+    }
+
+    /// Routes `sessionID` to `route` (nil: forgets it).
+    func setRoute(_ route: SessionRoute?, for sessionID: UInt32) {
+        self.sessions[sessionID] = route
+        self.prefetchHints[sessionID] = route.map(PrefetchHint.init)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -118,7 +145,7 @@ final class RealtimeShard: ChannelInboundHandler {
             self.counters.drops.record(.unknownSession)
             return
         }
-        route.match.receive(packet, slot: route.slot, from: nil, now: Self.now(), output: &self.output)
+        route.match.receive(packet, slot: route.slot, player: route.player, from: nil, now: Self.now(), output: &self.output)
         self.carryOut(route.match)
         self.flush()
     }
@@ -139,7 +166,7 @@ final class RealtimeShard: ChannelInboundHandler {
             self.counters.drops.record(.unknownSession)
             return
         }
-        route.match.receive(datagram, slot: route.slot, from: address, now: now, output: &self.output)
+        route.match.receive(datagram, slot: route.slot, player: route.player, from: address, now: now, output: &self.output)
         self.carryOut(route.match)
     }
 
@@ -196,7 +223,7 @@ final class RealtimeShard: ChannelInboundHandler {
     func add(_ match: MatchRunner) {
         self.matches[match.matchID] = match
         for (index, slot) in match.slots.enumerated() {
-            self.sessions[slot.sessionID] = (match, index)
+            self.setRoute(SessionRoute(match: match, slot: index), for: slot.sessionID)
         }
         let slice = self.tickNanos / Self.phases
         let now = Self.now()
@@ -229,12 +256,18 @@ final class RealtimeShard: ChannelInboundHandler {
         self.timer = nil
         let woke = Self.now()
         if woke > self.nextSlice { _ = self.tickLateness.record(woke - self.nextSlice) }
+        self.due.removeAll(keepingCapacity: true)
         for match in self.matches.values where match.nextTickDue <= woke {
+            self.due.append(match)
+            match.prefetchSeats()
+        }
+        for match in self.due {
             let started = Self.now()
             match.runDueTicks(now: started, output: &self.output)
             self.carryOut(match)
             _ = self.tickCost.record(Self.now() - started)
         }
+        self.due.removeAll(keepingCapacity: true)
         self.flush()
         self.scheduleNext()
     }
@@ -254,7 +287,7 @@ final class RealtimeShard: ChannelInboundHandler {
 
     private func retire(_ match: MatchRunner) {
         guard self.matches.removeValue(forKey: match.matchID) != nil else { return }
-        for slot in match.slots { self.sessions[slot.sessionID] = nil }
+        for slot in match.slots { self.setRoute(nil, for: slot.sessionID) }
         self.onMatchFinished?(match.outcome(), match.finishReason == .matchEnded, match.slots.map(\.sessionID))
     }
 
@@ -301,6 +334,36 @@ final class RealtimeShard: ChannelInboundHandler {
     func takeTickCost() -> Histogram<UInt64> {
         defer { self.tickCost.reset() }
         return self.tickCost
+    }
+}
+
+/// Where a session's datagrams go: its match, its seat's index there and the seat itself (so routing
+/// reaches the seat without a trip through the match's array).
+struct SessionRoute {
+    let match: MatchRunner
+    let slot: Int
+    let player: PlayerSlot
+
+    init(match: MatchRunner, slot: Int) {
+        self.match = match
+        self.slot = slot
+        self.player = match.slots[slot]
+    }
+}
+
+/// A session's seat and match as addresses to prefetch (see ``RealtimeShard/setRoute(_:for:)``).
+struct PrefetchHint {
+    let player: UnsafeRawPointer
+    let match: UnsafeRawPointer
+    /// Cache lines of the seat's object.
+    let playerLines: Int32
+    /// Cache lines of the match object prefetched: its header, the world's array pointers and the seats'.
+    static let matchLines = 4
+
+    init(_ route: SessionRoute) {
+        self.player = UnsafeRawPointer(Unmanaged.passUnretained(route.player).toOpaque())
+        self.match = UnsafeRawPointer(Unmanaged.passUnretained(route.match).toOpaque())
+        self.playerLines = Int32(cacheLines(of: route.player))
     }
 }
 

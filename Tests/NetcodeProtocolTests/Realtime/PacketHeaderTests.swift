@@ -22,6 +22,20 @@ struct PacketHeaderTests {
         }
     }
 
+    @Test("the session id hint reads the raw bytes as peekSessionID reads the buffer, and refuses what cannot be a packet")
+    func sessionIDHint() {
+        for sessionID: UInt32 in [0, 7, 0x0A0B_0C0D, 0xDEAD_BEEF, .max] {
+            let buffer = datagram(header: PacketHeader(type: .input, sessionID: sessionID, sequence: 9, ack: 3, ackBits: 1), payloadBytes: 8)
+            let hint = buffer.withUnsafeReadableBytes { PacketHeader.sessionIDHint($0) }
+            #expect(hint == sessionID)
+            #expect(hint == PacketHeader.peekSessionID(buffer))
+        }
+        let short = datagram(header: PacketHeader(type: .input, sessionID: 5, sequence: 1, ack: 0, ackBits: 0)).getSlice(at: 0, length: RealtimePacket.minPacketSize - 1)!
+        #expect(short.withUnsafeReadableBytes { PacketHeader.sessionIDHint($0) } == nil)
+        let big = datagram(header: PacketHeader(type: .input, sessionID: 5, sequence: 1, ack: 0, ackBits: 0), payloadBytes: RealtimePacket.maxPayloadSize + 1)
+        #expect(big.withUnsafeReadableBytes { PacketHeader.sessionIDHint($0) } == nil)
+    }
+
     @Test("the header is 13 big-endian bytes in the documented order")
     func layout() {
         let header = PacketHeader(type: .snapshot, sessionID: 0x0A0B_0C0D, sequence: 0x0102, ack: 0x0304, ackBits: 0x0506_0708)

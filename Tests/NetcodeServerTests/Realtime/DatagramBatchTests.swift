@@ -109,6 +109,63 @@ struct DatagramBatchTests {
         #expect(kept.first.map { Array($0.readableBytesView) } == expected[0])
     }
 
+    @Test("the look-ahead sees every datagram of a read before the handler gets the first of them")
+    func receiverLooksAheadOverEachRead() throws {
+        let (receiver, sender) = try Self.loopbackPair()
+        defer { receiver.close(); Glibc.close(sender) }
+        let reader = DatagramReceiver(datagramsPerCall: 8, slotSize: 256)
+        let batch = DatagramBatch()
+        var expected: [[UInt8]] = []
+        for index in 0..<20 {
+            let bytes = (0..<(10 + index)).map { UInt8(truncatingIfNeeded: $0 &+ index &* 31) }
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes(bytes)
+            batch.endDatagram(startingAt: start, to: receiver.address, tag: UInt32(index))
+            expected.append(bytes)
+        }
+        #expect(batch.send(on: sender) { _, _, _ in } == 20)
+        // Events in order: ("ahead", bytes) for each datagram the look-ahead saw, ("body", bytes) for each
+        // handed over.
+        var events: [(String, [UInt8])] = []
+        while events.filter({ $0.0 == "body" }).count < 20 {
+            var poller = pollfd(fd: receiver.descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 30_000) == 1 else { break }
+            reader.drain(receiver.descriptor, lookAhead: { events.append(("ahead", Array($0))) }) { datagram, _ in
+                events.append(("body", Array(datagram.readableBytesView)))
+            }
+        }
+        #expect(events.filter { $0.0 == "ahead" }.map(\.1) == expected)
+        #expect(events.filter { $0.0 == "body" }.map(\.1) == expected)
+        // Each read of at most 8: its look-aheads, then its bodies in the same order.
+        var position = 0
+        var reads: [Int] = []
+        while position < events.count {
+            let aheads = events[position...].prefix { $0.0 == "ahead" }
+            let bodies = events[(position + aheads.count)...].prefix { $0.0 == "body" }
+            #expect((1...8).contains(aheads.count), "a read looks ahead over what it read (\(aheads.count))")
+            #expect(aheads.map(\.1) == bodies.map(\.1), "then hands over the same datagrams")
+            reads.append(aheads.count)
+            position += aheads.count + bodies.count
+        }
+        // All 20 were queued by the one loopback send before the first drain: reads of several datagrams,
+        // whose look-aheads all come first (one look-ahead per datagram, interleaved, would give all ones).
+        #expect(reads.contains { $0 > 1 }, "reads of \(reads)")
+    }
+
+    @Test("an object's cache lines cover its allocation")
+    func cacheLinesCoverTheObject() {
+        final class Small { var value = 1 }
+        final class Large { var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0); var more = [UInt64](); var block = (Small(), Small(), Small(), Small()); var tail: (SIMD64<UInt8>, SIMD64<UInt8>, SIMD64<UInt8>, SIMD64<UInt8>) = (.zero, .zero, .zero, .zero) }
+        let small = Small()
+        let large = Large()
+        // 16 bytes of header, 64 of words, 8 of array, 32 of references, 256 of vectors: at least 376 bytes.
+        #expect(cacheLines(of: large) >= 6, "\(cacheLines(of: large)) lines")
+        #expect(cacheLines(of: small) >= 1)
+        #expect(cacheLines(of: small) < cacheLines(of: large))
+        #expect(cacheLines(of: large, limit: 2) == 2, "capped at the limit")
+        _ = (small.value, large.more)
+    }
+
     /// A receiving socket and a sending one, both on 127.0.0.1.
     private static func loopbackPair() throws -> (LoopbackReceiver, CInt) {
         let receiver = try LoopbackReceiver()
