@@ -80,6 +80,7 @@ final class MatchRunner {
     func runDueTicks(now: UInt64, output: inout MatchOutput) {
         guard !self.finished else { return }
         var steps = 0
+        if self.nextTickDue <= now { self.applyPendingInputs() }
         while self.nextTickDue <= now, steps < self.maximumCatchUp, !self.world.isFinished {
             self.world.step()
             self.nextTickDue += self.tickNanos
@@ -100,8 +101,19 @@ final class MatchRunner {
     /// One tick's work, now, whatever the schedule says: the tick benchmark drives matches through this
     /// with its own clock.
     func tickOnce(now: UInt64, output: inout MatchOutput) {
+        self.applyPendingInputs()
         self.world.step()
         self.afterSteps(now: now, output: &output)
+    }
+
+    /// Hands the world each player's newest input received since the last tick (see
+    /// ``PlayerSlot/pendingInput``).
+    private func applyPendingInputs() {
+        for slot in self.slots {
+            guard let input = slot.pendingInput else { continue }
+            slot.pendingInput = nil
+            self.world.setInput(input, for: slot.playerID)
+        }
     }
 
     /// Times out silent players and, on snapshot ticks, sends every player a snapshot.
@@ -220,7 +232,7 @@ final class MatchRunner {
                 do {
                     if let newest = try slot.inputs.receiveNewest(payload) {
                         let command = newest.command
-                        self.world.setInput(PlayerInput(moveX: command.moveX, moveY: command.moveY, buttons: command.buttons), for: slot.playerID)
+                        slot.pendingInput = PlayerInput(moveX: command.moveX, moveY: command.moveY, buttons: command.buttons)
                     }
                 } catch {
                     slot.connection.recordDrop(.malformedPayload)
@@ -269,6 +281,7 @@ final class MatchRunner {
 
     /// The player stops moving (its lobby connection dropped; it idles while its seat is held).
     func idle(_ playerID: UInt8) {
+        for slot in self.slots where slot.playerID == playerID { slot.pendingInput = nil }
         self.world.setInput(PlayerInput(moveX: 0, moveY: 0), for: playerID)
     }
 

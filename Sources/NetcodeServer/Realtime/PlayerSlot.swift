@@ -1,3 +1,4 @@
+import GameSimulation
 import NIOCore
 import NetcodeProtocol
 
@@ -13,6 +14,10 @@ final class PlayerSlot {
     var sessionID: UInt32
     var connection: RealtimeConnection
     var inputs = InputReceiver()
+    /// The newest input received since the last tick, applied to the world when the next tick runs (the
+    /// same tick it would have acted on if set at once). Kept here, in the seat a packet already touches,
+    /// so handling an input does not reach into the world's arrays, which are cold between ticks.
+    var pendingInput: PlayerInput?
     var baselines = SnapshotBaselineTracker()
     /// The validated address snapshots go to: one the client answered a challenge from. `nil` until the
     /// first challenge is answered, so nothing but a challenge goes anywhere before that.
