@@ -31,6 +31,8 @@ import Comparison
         for seed: UInt64 in [3, 4] {
             problems = try await Self.problems(executable: executable, seed: seed)
             if problems.isEmpty { return }
+            // Said in the log, so a retry (it doubles the suite's longest test) shows which band missed.
+            print("PhysicsTests: seed \(seed) missed (load average \(Self.loadAverage().map { String($0) } ?? "?")): \(problems.joined(separator: "; "))")
         }
         // The bands describe the link, measured by processes that keep up with it: on a machine whose
         // load average is above its core count they measure the machine instead. Then two misses say
