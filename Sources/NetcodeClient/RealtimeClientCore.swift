@@ -125,8 +125,7 @@ final class RealtimeClientCore {
     private var policy: InputPolicy
     private(set) var experience: PlayerExperience
     private let promise: EventLoopPromise<(RealtimeEnd, PlayerExperience)>
-    private var nextInputDue: UInt64 = 0
-    private let tickNanos: UInt64
+    private var inputs: InputSchedule
     private var lastArrival: UInt64?
     /// Packet numbers of the first and the newest snapshot received: the server sends nothing but
     /// snapshots until the final disconnect, so their difference counts the snapshots it sent, including
@@ -168,7 +167,7 @@ final class RealtimeClientCore {
         self.interpolationDelayNanos = Self.nanos(options.interpolationDelay ?? snapshotInterval * 2)
         self.stallThresholdNanos = Self.nanos(options.stallThreshold)
         self.startedAt = Self.now()
-        self.tickNanos = 1_000_000_000 / UInt64(max(start.tickRate, 1))
+        self.inputs = InputSchedule(tickRate: Int(start.tickRate), frameRate: options.frameRate, maximumPerFrame: options.inputRedundancy, start: self.startedAt)
     }
 
     static func now() -> UInt64 { UInt64(NIODeadline.now().uptimeNanoseconds) }
@@ -177,35 +176,30 @@ final class RealtimeClientCore {
         UInt64(max(duration.components.seconds, 0)) * 1_000_000_000 + UInt64(max(duration.components.attoseconds, 0) / 1_000_000_000)
     }
 
-    /// Joins the event loop's frame clock. Inputs are sampled at their intended times (start + k x tick
-    /// interval) and sent on the first frame at or after each, so a slow moment is made up for rather
-    /// than silently skipped; one packet carries them all, with the redundancy window behind them.
+    /// Joins the event loop's frame clock and sends the first input at once. Inputs are sampled at their
+    /// intended times (one per tick interval, in step with the clock's frames from its first frame on:
+    /// ``InputSchedule``), so a slow moment is made up for rather than silently skipped; one packet
+    /// carries them all, with the redundancy window behind them.
     func run() {
-        self.nextInputDue = Self.now()
+        self.inputs = InputSchedule(tickRate: Int(self.start.tickRate), frameRate: self.options.frameRate, maximumPerFrame: self.options.inputRedundancy, start: Self.now())
         let clock = FrameClock.clock(for: self.eventLoop, frameRate: self.options.frameRate)
         self.clock = clock
         self.sink = clock.add(self, live: self.live)
         self.frame(now: Self.now())
     }
 
-    /// Called by the frame clock once per frame.
-    func frame(now: UInt64) {
+    /// Called by the frame clock once per frame: `due` is when the frame was meant to run (nil for a
+    /// frame outside the clock, the session's first).
+    func frame(now: UInt64, due: UInt64? = nil) {
         guard !self.ended else { return }
         if let last = self.lastPacketAt ?? Optional(self.startedAt), now > last, now - last > Self.nanos(self.options.silenceTimeout) {
             self.end(.timedOut)
             return
         }
-        if now >= self.nextInputDue {
-            var sampled = 0
-            while now >= self.nextInputDue, sampled < self.options.inputRedundancy {
-                _ = self.history.append(self.policy.next(seeing: self.snapshots.newest?.state), now: self.nextInputDue)
-                self.nextInputDue += self.tickNanos
-                sampled += 1
-            }
-            // Far behind (a paused process): resume from now instead of inventing a burst of inputs.
-            if now >= self.nextInputDue { self.nextInputDue = now + self.tickNanos }
-            self.sendInputs(now: now)
+        let taken = self.inputs.take(now: now, frameDue: due) { time in
+            _ = self.history.append(self.policy.next(seeing: self.snapshots.newest?.state), now: time)
         }
+        if taken > 0 { self.sendInputs(now: now) }
         self.renderFrame(now: now)
     }
 
@@ -539,7 +533,7 @@ final class FrameClock {
             if index < self.phases[phase].count {
                 let ahead = index - Self.prefetchDistance
                 if ahead >= 0, ahead < self.phases[phase].count { self.prefetchSession(self.phases[phase][ahead]) }
-                self.phases[phase][index].frame(now: now)
+                self.phases[phase][index].frame(now: now, due: UInt64(self.next.uptimeNanoseconds))
             }
             index -= 1
         }
