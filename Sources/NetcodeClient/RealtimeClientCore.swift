@@ -449,6 +449,7 @@ final class FrameClock {
         let phase = self.phases.indices.min { self.phases[$0].count < self.phases[$1].count } ?? 0
         self.positions[ObjectIdentifier(session)] = (phase, self.phases[phase].count)
         self.phases[phase].append(session)
+        if self.sessionCount == 0 { self.sessionLines = cacheLines(of: session) }
         self.sessionCount += 1
         self.start()
         return sink
@@ -492,18 +493,11 @@ final class FrameClock {
 
     /// How many sessions ahead of the one running ``fire()`` prefetches.
     private static let prefetchDistance = 4
-    /// Cache lines of a session object (every session is the same class; measured at the first).
-    private var sessionLines: Int?
+    /// Cache lines of a session object (every session is the same class; measured at the first added).
+    private var sessionLines = 1
 
     private func prefetchSession(_ session: RealtimeClientCore) {
-        let lines: Int
-        if let known = self.sessionLines {
-            lines = known
-        } else {
-            lines = cacheLines(of: session)
-            self.sessionLines = lines
-        }
-        prefetch(Unmanaged.passUnretained(session).toOpaque(), lines: lines)
+        prefetch(Unmanaged.passUnretained(session).toOpaque(), lines: self.sessionLines)
     }
 
     private func schedule() {

@@ -35,9 +35,10 @@ final class MatchRunner {
     private let logger: Logger
     /// The states sent in the last ticks, the baselines of every player's deltas: one ring for the match.
     private var history = SnapshotRing(capacity: SnapshotBaselineTracker.historyCapacity(maxBaselineAge: SnapshotBaselineTracker.defaultMaxBaselineAge))
-    /// The seats' addresses and size in cache lines, for ``prefetchSeats()``.
+    /// The seats' addresses, for ``prefetchSeats()``.
     private let slotAddresses: [UnsafeRawPointer]
-    private let slotLines: Int
+    /// Cache lines of a seat (every seat is the same class; measured at the first).
+    let slotLines: Int
     /// Where each player's packet lies in the tick's shared buffer (kept between ticks for its capacity).
     private var written: [WrittenPacket] = []
 

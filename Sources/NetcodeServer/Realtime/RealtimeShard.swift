@@ -363,7 +363,7 @@ struct PrefetchHint {
     init(_ route: SessionRoute) {
         self.player = UnsafeRawPointer(Unmanaged.passUnretained(route.player).toOpaque())
         self.match = UnsafeRawPointer(Unmanaged.passUnretained(route.match).toOpaque())
-        self.playerLines = Int32(cacheLines(of: route.player))
+        self.playerLines = Int32(route.match.slotLines)
     }
 }
 
