@@ -93,9 +93,16 @@ public struct SwarmReport: Codable, Sendable {
         public var snapshotLatencyMs: LatencySummary
         public var stalenessMs: LatencySummary
         public var inputAckMs: LatencySummary
+        /// The swarm's punctuality over the same window: whether these figures include its own delay
+        /// (the ramp-up, with its logins, is often late where the steady part is not, and the reverse).
+        public var generator: Generator
+        /// Gaps between snapshots over the stall threshold, and per player-minute (every bot is playing).
+        public var stalls: Int
+        public var stallsPerMinute: Double
 
         enum CodingKeys: String, CodingKey {
             case seconds, snapshotLatencyMs = "snapshot_latency_ms", stalenessMs = "staleness_ms", inputAckMs = "input_ack_ms"
+            case generator, stalls, stallsPerMinute = "stalls_per_minute"
         }
     }
 
@@ -116,10 +123,13 @@ public struct SwarmReport: Codable, Sendable {
         }
 
         init(_ punctuality: LiveTraffic.Punctuality) {
-            self.frames = punctuality.frames
-            self.lateFrames = punctuality.lateFrames
-            self.lateFrameRatio = punctuality.frames > 0 ? Double(punctuality.lateFrames) / Double(punctuality.frames) : 0
-            let lag = punctuality.frameLag
+            self.init(frames: punctuality.frames, lateFrames: punctuality.lateFrames, frameLag: punctuality.frameLag)
+        }
+
+        init(frames: Int, lateFrames: Int, frameLag lag: Histogram<UInt64>) {
+            self.frames = frames
+            self.lateFrames = lateFrames
+            self.lateFrameRatio = frames > 0 ? Double(lateFrames) / Double(frames) : 0
             self.frameLagP99Ms = lag.totalCount > 0 ? Double(lag.valueAtPercentile(99)) / 1000 : nil
             self.frameLagMaxMs = lag.totalCount > 0 ? Double(lag.max) / 1000 : nil
             self.limited = self.lateFrameRatio > Self.lateFrameLimit || (self.frameLagP99Ms ?? 0) > Self.lagP99LimitMs
@@ -185,7 +195,10 @@ public struct SwarmReport: Codable, Sendable {
             seconds: steady.seconds,
             snapshotLatencyMs: LatencySummary(steady.window.snapshotLatency),
             stalenessMs: LatencySummary(steady.window.staleness),
-            inputAckMs: LatencySummary(steady.window.inputAcknowledgement)
+            inputAckMs: LatencySummary(steady.window.inputAcknowledgement),
+            generator: Generator(frames: steady.window.frames, lateFrames: steady.window.lateFrames, frameLag: steady.window.frameLag),
+            stalls: steady.window.stalls,
+            stallsPerMinute: Double(steady.window.stalls) / (steady.seconds / 60 * Double(max(configuration.count, 1)))
         ) : nil
         self.reconnections = configuration.reconnectEvery == nil ? nil : Reconnections(
             count: totals.reconnections, failed: totals.reconnectFailures, resumeMs: LatencySummary(totals.resume)
@@ -265,15 +278,13 @@ public struct SwarmReport: Codable, Sendable {
             lines.append(row("  snapshot latency", steady.snapshotLatencyMs))
             lines.append(row("  display staleness", steady.stalenessMs))
             lines.append(row("  input → ack", steady.inputAckMs))
+            lines.append(String(format: "    stalls: %d (%.2f per player-minute)", steady.stalls, steady.stallsPerMinute))
+            lines.append("  " + Self.generatorLine(steady.generator))
         }
         if self.serverTicksMissed > 0 {
             lines.append("  server fell behind: \(self.serverTicksMissed) snapshot ticks skipped or merged (not counted in delivery)")
         }
-        lines.append(String(format: "  load generator: %d frames, %d late (%.2f%%), frame lag p99 %@ ms, max %@ ms%@",
-                            self.generator.frames, self.generator.lateFrames, self.generator.lateFrameRatio * 100,
-                            self.generator.frameLagP99Ms.map { String(format: "%.1f", $0) } ?? "–",
-                            self.generator.frameLagMaxMs.map { String(format: "%.1f", $0) } ?? "–",
-                            self.generator.limited ? "  LIMITED BY THE LOAD GENERATOR: its own loops ran late, so latency figures include the swarm's delay" : ""))
+        lines.append(Self.generatorLine(self.generator))
         lines.append(String(format: "  stalls over %.0f ms: %d (%.2f per minute), longest %.1f ms",
                             self.stalls.thresholdMs, self.stalls.count, self.stalls.perMinute, self.stalls.longestMs))
         lines.append(String(format: "  per bot: sent %.0f B/s, received %.0f B/s (realtime payload incl. headers above UDP)",
@@ -295,5 +306,13 @@ public struct SwarmReport: Codable, Sendable {
         }
         if self.playerMatches == 0 { lines.append("  no match was completed") }
         return lines.joined(separator: "\n")
+    }
+
+    private static func generatorLine(_ generator: Generator) -> String {
+        String(format: "  load generator: %d frames, %d late (%.2f%%), frame lag p99 %@ ms, max %@ ms%@",
+               generator.frames, generator.lateFrames, generator.lateFrameRatio * 100,
+               generator.frameLagP99Ms.map { String(format: "%.1f", $0) } ?? "–",
+               generator.frameLagMaxMs.map { String(format: "%.1f", $0) } ?? "–",
+               generator.limited ? "  LIMITED BY THE LOAD GENERATOR: its own loops ran late, so latency figures include the swarm's delay" : "")
     }
 }

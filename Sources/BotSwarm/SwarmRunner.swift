@@ -13,17 +13,20 @@ public struct SwarmProgress: Sendable {
     public var bytesSentPerSecond: Double
     public var bytesReceivedPerSecond: Double
     public var p99StalenessMs: Double?
+    /// Snapshot latency (server send to arrival) of the second, 99th percentile.
+    public var p99LatencyMs: Double?
 
     /// The line as `netcode bots` prints it.
     public var line: String {
         let staleness = self.p99StalenessMs.map { String(format: "%.1f ms", $0) } ?? "–"
+        let latency = self.p99LatencyMs.map { String(format: "%.1f ms", $0) } ?? "–"
         return String(
-            format: "[%5.1fs] bots %d/%d  in match %d  failed %d  out %.0f pkt/s %.1f kB/s  in %.0f pkt/s %.1f kB/s  p99 staleness %@",
+            format: "[%5.1fs] bots %d/%d  in match %d  failed %d  out %.0f pkt/s %.1f kB/s  in %.0f pkt/s %.1f kB/s  p99 latency %@  staleness %@",
             Double(self.elapsed.components.seconds) + Double(self.elapsed.components.attoseconds) / 1e18,
             self.connected, self.target, self.inMatch, self.failures,
             self.packetsSentPerSecond, self.bytesSentPerSecond / 1000,
             self.packetsReceivedPerSecond, self.bytesReceivedPerSecond / 1000,
-            staleness
+            latency, staleness
         )
     }
 }
@@ -70,7 +73,8 @@ public struct SwarmRunner: Sendable {
                         packetsReceivedPerSecond: Double(window.packetsReceived) / seconds,
                         bytesSentPerSecond: Double(window.bytesSent) / seconds,
                         bytesReceivedPerSecond: Double(window.bytesReceived) / seconds,
-                        p99StalenessMs: window.staleness.totalCount > 0 ? Double(window.staleness.valueAtPercentile(99)) / 1000 : nil
+                        p99StalenessMs: window.staleness.totalCount > 0 ? Double(window.staleness.valueAtPercentile(99)) / 1000 : nil,
+                        p99LatencyMs: window.snapshotLatency.totalCount > 0 ? Double(window.snapshotLatency.valueAtPercentile(99)) / 1000 : nil
                     ))
                 }
             }

@@ -297,6 +297,7 @@ final class RealtimeClientCore {
                 let gap = now - last
                 if gap > self.stallThresholdNanos {
                     self.experience.stalls += 1
+                    self.sink?.window.stalls += 1
                     self.experience.longestStallMicros = max(self.experience.longestStallMicros, gap / 1000)
                 }
             }

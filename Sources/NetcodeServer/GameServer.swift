@@ -225,7 +225,7 @@ public final class GameServer: Service, Sendable {
         var channels: [any Channel] = []
         do {
             for (index, loop) in group.makeIterator().enumerated() {
-                let shard = try await loop.submit { NIOLoopBound(RealtimeShard(index: index, eventLoop: loop, tickRate: tickRate, logger: logger), eventLoop: loop) }.get()
+                let shard = try await loop.submit { NIOLoopBound(RealtimeShard(index: index, of: count, eventLoop: loop, tickRate: tickRate, logger: logger), eventLoop: loop) }.get()
                 // Shard i binds the configured port + i (or any free port when the configured one is 0).
                 let port = self.configuration.udpPort == 0 ? 0 : self.configuration.udpPort + index
                 let channel = try await self.bindShard(shard, on: loop, port: port, index: index)

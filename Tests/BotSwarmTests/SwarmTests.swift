@@ -55,10 +55,27 @@ import Testing
             let steady = try #require(report.steady, "all six bots were in a match together for a while")
             #expect(steady.seconds > 0)
             #expect(steady.snapshotLatencyMs.count > 0 && steady.snapshotLatencyMs.count <= report.snapshotLatencyMs.count)
+            #expect(steady.generator.frames > 0 && steady.generator.frames <= report.generator.frames, "the steady window's punctuality is a part of the run's")
+            #expect(steady.stalls >= 0 && steady.stalls <= report.stalls.count)
             let json = try JSONSerialization.jsonObject(with: report.json()) as? [String: Any]
             #expect((json?["generator"] as? [String: Any])?["limited"] is Bool)
+            let steadyJSON = json?["steady_window"] as? [String: Any]
+            #expect((steadyJSON?["generator"] as? [String: Any])?["limited"] is Bool)
+            #expect(steadyJSON?["stalls_per_minute"] is Double)
             #expect(json?["server_ticks_missed"] is Int)
         }
+    }
+
+    @Test("the live line shows the second's p99 snapshot latency and staleness")
+    func progressLine() {
+        var progress = SwarmProgress(
+            elapsed: .seconds(3), connected: 10, target: 10, inMatch: 10, failures: 0, packetsSentPerSecond: 300,
+            packetsReceivedPerSecond: 300, bytesSentPerSecond: 12_000, bytesReceivedPerSecond: 21_000,
+            p99StalenessMs: 66.7, p99LatencyMs: 4.5
+        )
+        #expect(progress.line.contains("p99 latency 4.5 ms  staleness 66.7 ms"), "\(progress.line)")
+        progress.p99LatencyMs = nil
+        #expect(progress.line.contains("p99 latency –"), "no snapshot in the second: no figure, not zero")
     }
 
     @Test("experiences of different precision merge without losing a sample")

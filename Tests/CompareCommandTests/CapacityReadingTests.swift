@@ -24,4 +24,48 @@ import Testing
         #expect(ProcessFigures.cpuSeconds(pid: getpid()) != nil)
         #expect(ProcessFigures.cpuSeconds(pid: -1) == nil)
     }
+
+    /// The swarm's report of a run whose ramp-up was late (logins) and whose steady part was not.
+    private func swarmJSON(steadyLimited: Bool, steadyStalls: Double) -> [String: Any] {
+        let latency: [String: Any] = ["p50": 1.0, "p99": 4.0, "max": 9.0]
+        return [
+            "generator": ["limited": true, "late_frame_ratio": 0.02, "frame_lag_p99_ms": 40.0],
+            "stalls": ["per_minute": 3.0],
+            "snapshot_latency_ms": ["p50": 2.0, "p99": 30.0, "max": 60.0],
+            "steady_window": [
+                "snapshot_latency_ms": latency, "input_ack_ms": latency,
+                "generator": ["limited": steadyLimited, "late_frame_ratio": steadyLimited ? 0.05 : 0.001, "frame_lag_p99_ms": steadyLimited ? 12.0 : 2.0],
+                "stalls_per_minute": steadyStalls,
+            ] as [String: Any],
+        ]
+    }
+
+    private var step: CapacityStep {
+        CapacityStep(executable: "/bin/true", bots: 10, roomSize: 10, ramp: 10, matchSeconds: 5, tickRate: 30, shards: 1,
+                     tcpPort: 1, udpPort: 2, echoPort: 3, folder: URL(fileURLWithPath: "/tmp"), progress: { _ in })
+    }
+
+    @Test("the generator's verdict and the stalls come from the window the latency comes from")
+    func steadyWindowJudgesTheGenerator() {
+        let kept = self.step.result(window: nil, json: self.swarmJSON(steadyLimited: false, steadyStalls: 0), idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
+        #expect(kept.snapshotLatencyP99Ms == 4.0, "latency of the steady window")
+        #expect(!kept.generatorLimited, "the swarm kept up while the latency was measured")
+        #expect(kept.generatorLagP99Ms == 2.0)
+        #expect(kept.stallsPerMinute == 0)
+        #expect(kept.notes.contains { $0.contains("outside the steady window") }, "the late ramp-up is still said")
+        #expect(kept.notes.contains { $0.contains("3.00 per player-minute") }, "and so are the whole run's stalls")
+
+        let late = self.step.result(window: nil, json: self.swarmJSON(steadyLimited: true, steadyStalls: 1.5), idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
+        #expect(late.generatorLimited)
+        #expect(late.generatorLateFrameRatio == 0.05)
+        #expect(late.stallsPerMinute == 1.5)
+        #expect(!late.notes.contains { $0.contains("outside the steady window") })
+
+        // A swarm that saw no steady window: the whole run's figures, and a note that says so.
+        var whole = self.swarmJSON(steadyLimited: false, steadyStalls: 0)
+        whole["steady_window"] = nil
+        let run = self.step.result(window: nil, json: whole, idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
+        #expect(run.generatorLimited && run.snapshotLatencyP99Ms == 30.0 && run.stallsPerMinute == 3.0)
+        #expect(run.notes.contains { $0.contains("whole run") })
+    }
 }

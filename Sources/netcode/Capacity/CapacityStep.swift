@@ -160,21 +160,31 @@ struct CapacityStep {
         return (after.0 - before.0) * 1e6 / datagrams
     }
 
-    private func result(window: (Reading, Reading)?, json: [String: Any], idleRSS: UInt64?, steadyRSS: UInt64?, floor: Double?, notes: [String]) -> CapacityStepResult {
+    func result(window: (Reading, Reading)?, json: [String: Any], idleRSS: UInt64?, steadyRSS: UInt64?, floor: Double?, notes: [String]) -> CapacityStepResult {
         var notes = notes
         func number(_ path: String...) -> Double? {
             var node: Any? = json
             for key in path { node = (node as? [String: Any])?[key] }
             return (node as? NSNumber)?.doubleValue
         }
-        let generator = json["generator"] as? [String: Any]
-        // Latency of the steady window alone when the swarm measured one; the whole run otherwise.
+        // Latency of the steady window alone when the swarm measured one; the whole run otherwise. The
+        // swarm's punctuality is judged over the same span as the latency it qualifies.
         let steady = json["steady_window"] != nil
         func latency(_ metric: String, _ field: String) -> Double? {
             steady ? number("steady_window", metric, field) : number(metric, field)
         }
         if !steady, !json.isEmpty { notes.append("latency over the whole run (the swarm saw no steady window)") }
-        let limited = (generator?["limited"] as? Bool) ?? false
+        let generatorPath = steady && (json["steady_window"] as? [String: Any])?["generator"] != nil ? ["steady_window", "generator"] : ["generator"]
+        func generatorFigure(_ field: String) -> Any? {
+            var node: Any? = json
+            for key in generatorPath + [field] { node = (node as? [String: Any])?[key] }
+            return node
+        }
+        let limited = (generatorFigure("limited") as? Bool) ?? false
+        if generatorPath.count == 2, (json["generator"] as? [String: Any])?["limited"] as? Bool == true, !limited {
+            let lag = number("generator", "frame_lag_p99_ms").map { String(format: "%.1f", $0) } ?? "–"
+            notes.append("the swarm ran late outside the steady window (frame lag p99 \(lag) ms over the whole run, with the ramp-up's logins), not within it")
+        }
         var result = CapacityStepResult(
             bots: self.bots, windowSeconds: 0, serverCores: 0, swarmCores: 0, datagramsPerSecond: 0,
             serverMicrosPerDatagram: 0, echoFloorMicrosPerDatagram: floor, ratioToFloor: nil,
@@ -182,10 +192,11 @@ struct CapacityStep {
             downstreamKbitPerPlayer: nil,
             snapshotLatencyP50Ms: latency("snapshot_latency_ms", "p50"), snapshotLatencyP99Ms: latency("snapshot_latency_ms", "p99"),
             snapshotLatencyMaxMs: latency("snapshot_latency_ms", "max"), inputAckP99Ms: latency("input_ack_ms", "p99"),
-            stallsPerMinute: number("stalls", "per_minute"), delivery: number("delivery_ratio"),
+            stallsPerMinute: steady ? number("steady_window", "stalls_per_minute") ?? number("stalls", "per_minute") : number("stalls", "per_minute"),
+            delivery: number("delivery_ratio"),
             serverTicksMissed: number("server_ticks_missed").map { Int($0) },
-            generatorLimited: limited, generatorLateFrameRatio: number("generator", "late_frame_ratio"),
-            generatorLagP99Ms: number("generator", "frame_lag_p99_ms"), loginP99Ms: number("login_ms", "p99"),
+            generatorLimited: limited, generatorLateFrameRatio: (generatorFigure("late_frame_ratio") as? NSNumber)?.doubleValue,
+            generatorLagP99Ms: (generatorFigure("frame_lag_p99_ms") as? NSNumber)?.doubleValue, loginP99Ms: number("login_ms", "p99"),
             botsFailed: number("bots", "failed").map { Int($0) }, matchesPlayed: number("matches").map { Int($0) },
             notes: []
         )
@@ -209,6 +220,9 @@ struct CapacityStep {
         }
         if let idleRSS, let steadyRSS, steadyRSS > idleRSS {
             result.serverRSSBytesPerPlayer = Double(steadyRSS - idleRSS) / Double(self.bots)
+        }
+        if steady, let whole = number("stalls", "per_minute"), let window = result.stallsPerMinute, whole > window {
+            notes.append(String(format: "stalls over the whole run (the ramp-up and its logins included): %.2f per player-minute", whole))
         }
         if limited {
             notes.append("the load generator was the limit: its loops ran late, so latency includes the swarm's own delay")

@@ -114,4 +114,31 @@ import Testing
         #expect(SocketDropCounter.parse(table, ports: [0x1E62, 0x1E63]) == 42)
         #expect(SocketDropCounter.parse(table, ports: [7]) == 0)
     }
+
+    @Test("each shard ticks on its own grid, offset by its share of a slice, a tick or more after placement")
+    func shardGridsInterleave() {
+        let tick: UInt64 = 33_333_333
+        let slice = tick / RealtimeShard.phases
+        for now: UInt64 in [1_000_000_000, 5_123_456_789, 77_777_777_777] {
+            for phase: UInt64 in [0, 3, 7] {
+                let first = RealtimeShard.firstTick(now: now, tickNanos: tick, phase: phase, shard: 0, of: 2)
+                let second = RealtimeShard.firstTick(now: now, tickNanos: tick, phase: phase, shard: 1, of: 2)
+                // Where in a slice a start lands (its tick and phase taken off).
+                func inSlice(_ start: UInt64) -> UInt64 { (start - tick - phase * slice) % slice }
+                #expect(inSlice(first) == 0, "shard 0 ticks on the grid itself")
+                #expect(inSlice(second) == slice / 2, "shard 1 ticks half a slice later in every slice")
+                for start in [first, second] {
+                    #expect(start > now + tick, "a match gets a whole tick before its first")
+                    #expect(start <= now + tick + (phase + 1) * slice, "and starts within its phase's slice of the next tick")
+                }
+            }
+        }
+        // Matches placed one after another on a shard share a phase's wake-up, whatever the offset.
+        let a = RealtimeShard.firstTick(now: 2_000_000_001, tickNanos: tick, phase: 2, shard: 1, of: 3)
+        let b = RealtimeShard.firstTick(now: 2_000_000_002, tickNanos: tick, phase: 2, shard: 1, of: 3)
+        #expect(a == b)
+        #expect((a - tick - 2 * slice) % slice == slice / 3)
+        // One shard: no offset.
+        #expect((RealtimeShard.firstTick(now: 2_000_000_001, tickNanos: tick, phase: 0, shard: 0, of: 1) - tick) % slice == 0)
+    }
 }
