@@ -70,6 +70,9 @@ public struct SwarmReport: Codable, Sendable {
     public var playerMatches: Int
     public var deliveryRatio: Double?
     public var snapshotLatencyMs: LatencySummary
+    /// Server send time to the kernel's receive timestamp at the bot's socket: the snapshot's trip alone,
+    /// without the wait for the swarm's loop to read it. Swarms on shared sockets only (nil otherwise).
+    public var arrivalLatencyMs: LatencySummary?
     public var stalenessMs: LatencySummary
     public var inputAckMs: LatencySummary
     public var loginMs: LatencySummary
@@ -91,6 +94,7 @@ public struct SwarmReport: Codable, Sendable {
     public struct SteadyWindow: Codable, Sendable {
         public var seconds: Double
         public var snapshotLatencyMs: LatencySummary
+        public var arrivalLatencyMs: LatencySummary?
         public var stalenessMs: LatencySummary
         public var inputAckMs: LatencySummary
         /// The swarm's punctuality over the same window: whether these figures include its own delay
@@ -101,7 +105,8 @@ public struct SwarmReport: Codable, Sendable {
         public var stallsPerMinute: Double
 
         enum CodingKeys: String, CodingKey {
-            case seconds, snapshotLatencyMs = "snapshot_latency_ms", stalenessMs = "staleness_ms", inputAckMs = "input_ack_ms"
+            case seconds, snapshotLatencyMs = "snapshot_latency_ms", arrivalLatencyMs = "arrival_latency_ms"
+            case stalenessMs = "staleness_ms", inputAckMs = "input_ack_ms"
             case generator, stalls, stallsPerMinute = "stalls_per_minute"
         }
     }
@@ -153,7 +158,8 @@ public struct SwarmReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case version, durationSeconds = "duration_s", transport, bots, matches, playerMatches = "player_matches"
-        case deliveryRatio = "delivery_ratio", snapshotLatencyMs = "snapshot_latency_ms", stalenessMs = "staleness_ms"
+        case deliveryRatio = "delivery_ratio", snapshotLatencyMs = "snapshot_latency_ms", arrivalLatencyMs = "arrival_latency_ms"
+        case stalenessMs = "staleness_ms"
         case inputAckMs = "input_ack_ms", loginMs = "login_ms", stalls, perBot = "per_bot"
         case snapshotsReceived = "snapshots_received", snapshotsExpected = "snapshots_expected"
         case lateSnapshots = "late_snapshots", undecodableSnapshots = "undecodable_snapshots"
@@ -161,7 +167,7 @@ public struct SwarmReport: Codable, Sendable {
         case reconnections, errors, checks, passed
     }
 
-    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, steady: LiveTraffic.Steady, elapsed: Duration) {
+    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, steady: LiveTraffic.Steady, arrivalLatency: Histogram<UInt64>, elapsed: Duration) {
         let experience = totals.experience
         self.durationSeconds = SwarmRunner.seconds(elapsed)
         self.transport = configuration.transport.map { "\($0)" } ?? "server default"
@@ -170,6 +176,7 @@ public struct SwarmReport: Codable, Sendable {
         self.playerMatches = totals.playerMatches
         self.deliveryRatio = experience.deliveryRatio
         self.snapshotLatencyMs = LatencySummary(experience.snapshotLatency)
+        self.arrivalLatencyMs = arrivalLatency.totalCount > 0 ? LatencySummary(arrivalLatency) : nil
         self.stalenessMs = LatencySummary(experience.staleness)
         self.inputAckMs = LatencySummary(experience.inputAcknowledgement)
         self.loginMs = LatencySummary(totals.login)
@@ -194,6 +201,7 @@ public struct SwarmReport: Codable, Sendable {
         self.steady = steady.seconds > 0 && steady.window.snapshotLatency.totalCount > 0 ? SteadyWindow(
             seconds: steady.seconds,
             snapshotLatencyMs: LatencySummary(steady.window.snapshotLatency),
+            arrivalLatencyMs: steady.window.arrivalLatency.totalCount > 0 ? LatencySummary(steady.window.arrivalLatency) : nil,
             stalenessMs: LatencySummary(steady.window.staleness),
             inputAckMs: LatencySummary(steady.window.inputAcknowledgement),
             generator: Generator(frames: steady.window.frames, lateFrames: steady.window.lateFrames, frameLag: steady.window.frameLag),
@@ -268,6 +276,7 @@ public struct SwarmReport: Codable, Sendable {
                             self.bots.target, self.bots.connected, self.bots.failed, self.matches, self.durationSeconds, self.transport))
         lines.append("  \("ms".padding(toLength: 22, withPad: " ", startingAt: 0))     p50     p90     p99   p99.9     max")
         lines.append(row("snapshot latency", self.snapshotLatencyMs))
+        if let arrival = self.arrivalLatencyMs { lines.append(row("  to the socket", arrival)) }
         lines.append(row("display staleness", self.stalenessMs))
         lines.append(row("input → ack", self.inputAckMs))
         lines.append(row("login", self.loginMs))
@@ -276,6 +285,7 @@ public struct SwarmReport: Codable, Sendable {
         if let steady = self.steady {
             lines.append(String(format: "  steady window (all bots in a match, %.1f s):", steady.seconds))
             lines.append(row("  snapshot latency", steady.snapshotLatencyMs))
+            if let arrival = steady.arrivalLatencyMs { lines.append(row("    to the socket", arrival)) }
             lines.append(row("  display staleness", steady.stalenessMs))
             lines.append(row("  input → ack", steady.inputAckMs))
             lines.append(String(format: "    stalls: %d (%.2f per player-minute)", steady.stalls, steady.stallsPerMinute))

@@ -97,7 +97,8 @@ public struct SwarmRunner: Sendable {
             // The sessions kept no histograms of their own: all their samples went to the live figures.
             totals.experience.mergeDistributions(of: metrics.live.wholeRun)
         }
-        return SwarmReport(configuration: configuration, totals: totals, punctuality: metrics.live.punctuality, steady: metrics.live.steady, elapsed: clock.now - began)
+        return SwarmReport(configuration: configuration, totals: totals, punctuality: metrics.live.punctuality, steady: metrics.live.steady,
+                           arrivalLatency: metrics.live.wholeRun.arrivalLatency, elapsed: clock.now - began)
     }
 
     static func seconds(_ duration: Duration) -> Double {

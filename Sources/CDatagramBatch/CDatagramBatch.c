@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef UDP_SEGMENT
@@ -100,9 +101,32 @@ int netcode_datagram_send_batch(int fd, const uint8_t *base, netcode_datagram *d
     return sent;
 }
 
+/// Room for one receive timestamp (SCM_TIMESTAMPNS) per message, aligned for cmsghdr.
+typedef union {
+    char bytes[CMSG_SPACE(sizeof(struct timespec))];
+    struct cmsghdr align;
+} arrival_control;
+
+static uint64_t nanoseconds(struct timespec t) {
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/// The kernel's receive timestamp of a message (CLOCK_REALTIME), or 0 when it carries none.
+static uint64_t arrival_realtime(struct msghdr *header) {
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(header); c != NULL; c = CMSG_NXTHDR(header, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS && c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+            struct timespec stamp;
+            memcpy(&stamp, CMSG_DATA(c), sizeof(stamp));
+            return nanoseconds(stamp);
+        }
+    }
+    return 0;
+}
+
 int netcode_datagram_receive_batch(int fd, uint8_t *buffer, uint32_t slot_size, netcode_received_datagram *datagrams, int count) {
     struct mmsghdr messages[chunk];
     struct iovec vectors[chunk];
+    arrival_control controls[chunk];
     if (count > chunk) count = chunk;
     for (int i = 0; i < count; i++) {
         vectors[i].iov_base = buffer + (size_t)i * slot_size;
@@ -112,18 +136,42 @@ int netcode_datagram_receive_batch(int fd, uint8_t *buffer, uint32_t slot_size, 
         messages[i].msg_hdr.msg_namelen = sizeof(datagrams[i].address);
         messages[i].msg_hdr.msg_iov = &vectors[i];
         messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_control = controls[i].bytes;
+        messages[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
     }
     int result;
     do {
         result = recvmmsg(fd, messages, (unsigned int)count, MSG_DONTWAIT, NULL);
     } while (result < 0 && errno == EINTR);
     if (result < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+    // The kernel stamps with the wall clock; the offset to the monotonic clock, read once per call, turns
+    // the stamps into the clock the rest of the program measures with (the offset only moves if the wall
+    // clock is stepped, between these two reads).
+    int64_t offset = 0;
+    int offset_known = 0;
     for (int i = 0; i < result; i++) {
         datagrams[i].truncated = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
         datagrams[i].length = messages[i].msg_len < slot_size ? messages[i].msg_len : slot_size;
         datagrams[i].address_length = messages[i].msg_hdr.msg_namelen;
+        datagrams[i].arrival_ns = 0;
+        uint64_t wall = messages[i].msg_hdr.msg_controllen > 0 ? arrival_realtime(&messages[i].msg_hdr) : 0;
+        if (wall == 0) continue;
+        if (!offset_known) {
+            struct timespec real, monotonic;
+            clock_gettime(CLOCK_REALTIME, &real);
+            clock_gettime(CLOCK_MONOTONIC, &monotonic);
+            offset = (int64_t)(nanoseconds(real) - nanoseconds(monotonic));
+            offset_known = 1;
+        }
+        int64_t arrival = (int64_t)wall - offset;
+        datagrams[i].arrival_ns = arrival > 0 ? (uint64_t)arrival : 0;
     }
     return result;
+}
+
+int netcode_datagram_stamp_arrivals(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0 ? 0 : -errno;
 }
 
 int netcode_datagram_open(const struct sockaddr *address, socklen_t address_length, int receive_buffer, int send_buffer) {

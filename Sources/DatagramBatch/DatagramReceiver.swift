@@ -17,6 +17,10 @@ public final class DatagramReceiver {
     private let entries: UnsafeMutablePointer<netcode_received_datagram>
     private let slotSize: Int
     private let perCall: Int
+    /// When the datagram ``drain(_:limit:failed:lookAhead:_:)`` is handing to its body reached the socket,
+    /// in nanoseconds of the monotonic clock (SwiftNIO's `NIODeadline` clock): the kernel's receive
+    /// timestamp on a socket that asked for one (``stampArrivals(on:)``), 0 otherwise.
+    public private(set) var arrival: UInt64 = 0
 
     /// - Parameters:
     ///   - datagramsPerCall: datagrams one `recvmmsg` reads (at most 64).
@@ -70,12 +74,20 @@ public final class DatagramReceiver {
             for index in 0..<Int(read) {
                 let entry = self.entries[index]
                 guard let address = Self.address(entry), let datagram = self.storage.getSlice(at: index * self.slotSize, length: Int(entry.length)) else { continue }
+                self.arrival = entry.arrival_ns
                 body(datagram, address)
             }
             total += Int(read)
             if Int(read) < wanted { return total }
         }
         return total
+    }
+
+    /// Asks the kernel to stamp each datagram `descriptor` receives with the time it reached the socket
+    /// (`SO_TIMESTAMPNS`), for ``arrival``. False if the socket refused.
+    @discardableResult
+    public static func stampArrivals(on descriptor: CInt) -> Bool {
+        netcode_datagram_stamp_arrivals(descriptor) == 0
     }
 
     /// The source address, without its text form (which `SocketAddress` would otherwise make with

@@ -16,6 +16,9 @@ public final class LiveTraffic: Sendable {
         public var snapshots = 0
         public var staleness = PlayerExperience.histogram(compact: true)
         public var snapshotLatency = PlayerExperience.histogram(compact: true)
+        /// Server send time to the kernel's receive timestamp at the bot's socket: the snapshot's trip
+        /// without the wait for the bot's loop to read it (sockets that stamp arrivals only).
+        public var arrivalLatency = PlayerExperience.histogram(compact: true)
         public var inputAcknowledgement = PlayerExperience.histogram(compact: true)
         public var stalls = 0
         /// Frames the clocks fired, and those that fired more than one frame interval late.
@@ -36,6 +39,7 @@ public final class LiveTraffic: Sendable {
             self.snapshots += other.snapshots
             if other.staleness.totalCount > 0 { self.staleness.add(other.staleness) }
             if other.snapshotLatency.totalCount > 0 { self.snapshotLatency.add(other.snapshotLatency) }
+            if other.arrivalLatency.totalCount > 0 { self.arrivalLatency.add(other.arrivalLatency) }
             if other.inputAcknowledgement.totalCount > 0 { self.inputAcknowledgement.add(other.inputAcknowledgement) }
             self.frames += other.frames
             self.lateFrames += other.lateFrames

@@ -223,7 +223,9 @@ final class RealtimeClientCore {
     }
 
     /// A packet from the server (a datagram, or a realtime frame over TCP).
-    func receive(_ packet: ByteBuffer) {
+    /// Takes a packet in. `arrival` is when it reached the socket (the kernel's receive timestamp, on the
+    /// monotonic clock), 0 where the transport does not know.
+    func receive(_ packet: ByteBuffer, arrival: UInt64 = 0) {
         guard !self.ended else { return }
         let now = Self.now()
         switch self.connection.open(packet, now: now) {
@@ -242,7 +244,7 @@ final class RealtimeClientCore {
             self.lastPacketAt = now
             switch type {
             case .snapshot:
-                if self.received(snapshot: payload, now: now), let packetNumber {
+                if self.received(snapshot: payload, now: now, arrival: arrival), let packetNumber {
                     if self.firstSnapshotPacket == nil { self.firstSnapshotPacket = packetNumber }
                     self.newestSnapshotPacket = max(self.newestSnapshotPacket ?? 0, packetNumber)
                 }
@@ -262,7 +264,7 @@ final class RealtimeClientCore {
 
     /// Takes a snapshot in; true when it is the newest so far (it moved what the player sees).
     @discardableResult
-    private func received(snapshot payload: ByteBuffer, now: UInt64) -> Bool {
+    private func received(snapshot payload: ByteBuffer, now: UInt64, arrival: UInt64) -> Bool {
         let previousNewest = self.snapshots.newest?.state.tick
         switch self.snapshots.receive(payload, newestInputSent: self.history.newestSequence) {
         case .failure:
@@ -292,6 +294,11 @@ final class RealtimeClientCore {
             if now > sendTime {
                 if self.keepsDistributions { _ = self.experience.snapshotLatency.record((now - sendTime) / 1000) }
                 _ = self.sink?.window.snapshotLatency.record((now - sendTime) / 1000)
+            }
+            // The same trip to the socket only: what the bot's own loop added (it was busy, or waiting for
+            // a core) is the difference.
+            if arrival > sendTime, arrival <= now {
+                _ = self.sink?.window.arrivalLatency.record((arrival - sendTime) / 1000)
             }
             if let last = self.lastArrival {
                 let gap = now - last

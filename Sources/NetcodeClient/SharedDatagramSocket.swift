@@ -61,6 +61,9 @@ final class SharedDatagramSocket: RealtimeClientTransport {
             let made = loop.submit { () -> (NIOLoopBound<SharedDatagramHandler>, CInt) in
                 let local = try SocketAddress.makeAddressResolvingHost(localHost, port: 0)
                 let descriptor = try DatagramBatch.openSocket(boundTo: local, receiveBuffer: 4 << 20, sendBuffer: 4 << 20)
+                // Each snapshot's arrival at the socket, so the report can tell its trip from the wait
+                // for this loop to read it.
+                DatagramReceiver.stampArrivals(on: descriptor)
                 return (NIOLoopBound(SharedDatagramHandler(server: server, descriptor: descriptor), eventLoop: loop), descriptor)
             }.flatMap { handler, descriptor in
                 DatagramBootstrap(group: loop)
@@ -154,7 +157,7 @@ final class SharedDatagramHandler: ChannelInboundHandler {
             guard let session = PacketHeader.sessionIDHint(bytes), let hint = self.prefetchHints[session] else { return }
             prefetch(hint.address, lines: Int(hint.lines))
         }) { datagram, address in
-            self.deliver(datagram, from: address)
+            self.deliver(datagram, from: address, arrival: self.receiver.arrival)
         }
     }
 
@@ -163,9 +166,9 @@ final class SharedDatagramHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    private func deliver(_ datagram: ByteBuffer, from address: SocketAddress) {
+    private func deliver(_ datagram: ByteBuffer, from address: SocketAddress, arrival: UInt64 = 0) {
         guard address == self.server, let session = PacketHeader.peekSessionID(datagram) else { return }
-        self.sessions[session]?.receive(datagram)
+        self.sessions[session]?.receive(datagram, arrival: arrival)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -57,6 +57,11 @@ import Testing
             #expect(steady.snapshotLatencyMs.count > 0 && steady.snapshotLatencyMs.count <= report.snapshotLatencyMs.count)
             #expect(steady.generator.frames > 0 && steady.generator.frames <= report.generator.frames, "the steady window's punctuality is a part of the run's")
             #expect(steady.stalls >= 0 && steady.stalls <= report.stalls.count)
+            // Shared sockets stamp arrivals: each snapshot's trip to the socket is part of its latency, so no
+            // sample of it exceeds the largest latency (within the histograms' 1%).
+            let arrival = try #require(report.arrivalLatencyMs, "the shared sockets stamp each arrival")
+            #expect(arrival.count > 0 && arrival.count <= report.snapshotLatencyMs.count)
+            #expect((arrival.max ?? .infinity) <= (report.snapshotLatencyMs.max ?? 0) * 1.02 + 0.01)
             let json = try JSONSerialization.jsonObject(with: report.json()) as? [String: Any]
             #expect((json?["generator"] as? [String: Any])?["limited"] is Bool)
             let steadyJSON = json?["steady_window"] as? [String: Any]
@@ -127,6 +132,7 @@ import Testing
             // One sample per snapshot received (six bots, 6 s at 30 Hz: up to 1,080); a loaded machine merges
             // ticks and starts bots late, so the count is compared with what arrived, not with the clock.
             #expect(report.snapshotLatencyMs.count > 0 && report.snapshotLatencyMs.count <= UInt64(report.snapshotsReceived))
+            #expect(report.arrivalLatencyMs == nil, "sockets of their own are read by SwiftNIO, which keeps no arrival stamp")
             #expect(report.stalenessMs.p50 ?? 0 >= 60, "two snapshot intervals of interpolation at 30 Hz")
             #expect(report.passed)
             // The three thresholds given, after the check every run has (snapshots received).

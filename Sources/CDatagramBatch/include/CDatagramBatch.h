@@ -37,17 +37,27 @@ int netcode_datagram_send_batch(int fd, const uint8_t *base, netcode_datagram *d
 
 /// One datagram read by netcode_datagram_receive_batch: its size (at most the slot's; `truncated` when the
 /// datagram was larger and its tail was cut) and where it came from.
+///
+/// `arrival_ns` is when the datagram reached the socket, in nanoseconds of CLOCK_MONOTONIC (the clock
+/// SwiftNIO's deadlines and the packets' send times use), from the kernel's receive timestamp: set only
+/// on a socket that asked for one (netcode_datagram_stamp_arrivals), 0 otherwise.
 typedef struct {
     uint32_t length;
     int truncated;
     struct sockaddr_storage address;
     socklen_t address_length;
+    uint64_t arrival_ns;
 } netcode_received_datagram;
 
 /// Reads up to `count` datagrams waiting on the non-blocking socket `fd` with one recvmmsg call, the i-th
 /// into bytes [i * slot_size, (i + 1) * slot_size) of `buffer`. Returns how many were read (0 when none
 /// wait; an interrupted call is retried), or -errno.
 int netcode_datagram_receive_batch(int fd, uint8_t *buffer, uint32_t slot_size, netcode_received_datagram *datagrams, int count);
+
+/// Asks the kernel to stamp every datagram `fd` receives with the time it reached the socket
+/// (SO_TIMESTAMPNS), which netcode_datagram_receive_batch then reports as `arrival_ns`: the time a
+/// datagram waited in the socket for its reader shows apart from its trip there. 0, or -errno.
+int netcode_datagram_stamp_arrivals(int fd);
 
 /// Opens a non-blocking UDP socket of `address`'s family bound to `address` (port 0: any), with the given
 /// receive and send buffer sizes (0: the system's). Returns the descriptor, or -errno.

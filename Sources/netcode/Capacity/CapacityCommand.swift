@@ -100,10 +100,10 @@ struct CapacityRun: Codable {
 enum CapacityTable {
     static func row(_ r: CapacityStepResult) -> String {
         func f(_ value: Double?, _ format: String = "%.1f") -> String { value.map { String(format: format, $0) } ?? "–" }
-        var line = String(format: "%5d bots: server %.2f cores, swarm %.2f, %.0f datagrams/s, %@ µs/datagram (floor %@, ×%@), rcvbuf drops %d, latency p50/p99/max %@/%@/%@ ms, input→ack p99 %@ ms, RSS/player %@ KiB, down %@ kbit/s",
+        var line = String(format: "%5d bots: server %.2f cores, swarm %.2f, %.0f datagrams/s, %@ µs/datagram (floor %@, ×%@), rcvbuf drops %d, latency p50/p99/max %@/%@/%@ ms (to the socket p99 %@), input→ack p99 %@ ms, RSS/player %@ KiB, down %@ kbit/s",
                           r.bots, r.serverCores, r.swarmCores, r.datagramsPerSecond, f(r.serverMicrosPerDatagram, "%.2f"),
                           f(r.echoFloorMicrosPerDatagram, "%.2f"), f(r.ratioToFloor, "%.2f"), r.serverReceiveBufferDrops,
-                          f(r.snapshotLatencyP50Ms), f(r.snapshotLatencyP99Ms), f(r.snapshotLatencyMaxMs), f(r.inputAckP99Ms),
+                          f(r.snapshotLatencyP50Ms), f(r.snapshotLatencyP99Ms), f(r.snapshotLatencyMaxMs), f(r.arrivalLatencyP99Ms), f(r.inputAckP99Ms),
                           f(r.serverRSSBytesPerPlayer.map { $0 / 1024 }), f(r.downstreamKbitPerPlayer))
         for note in r.notes { line += "\n       note: \(note)" }
         return line
@@ -112,11 +112,11 @@ enum CapacityTable {
     static func markdown(_ results: [CapacityStepResult]) -> String {
         func f(_ value: Double?, _ format: String = "%.1f") -> String { value.map { String(format: format, $0) } ?? "–" }
         var lines = [
-            "| bots | server CPU | swarm CPU | datagrams/s | server µs/datagram | echo floor µs | ratio | rcvbuf drops (server / all) | snapshot latency p50 / p99 / max ms | input→ack p99 ms | stalls/min | ticks missed | RSS/player KiB | down kbit/s | generator |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| bots | server CPU | swarm CPU | datagrams/s | server µs/datagram | echo floor µs | ratio | rcvbuf drops (server / all) | snapshot latency p50 / p99 / max ms | to the socket p99 ms | input→ack p99 ms | stalls/min | ticks missed | RSS/player KiB | down kbit/s | generator |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in results {
-            lines.append("| \(r.bots) | \(f(r.serverCores, "%.2f")) | \(f(r.swarmCores, "%.2f")) | \(f(r.datagramsPerSecond, "%.0f")) | \(f(r.serverMicrosPerDatagram, "%.2f")) | \(f(r.echoFloorMicrosPerDatagram, "%.2f")) | \(f(r.ratioToFloor, "%.2f")) | \(r.serverReceiveBufferDrops) / \(r.allReceiveBufferDrops) | \(f(r.snapshotLatencyP50Ms)) / \(f(r.snapshotLatencyP99Ms)) / \(f(r.snapshotLatencyMaxMs)) | \(f(r.inputAckP99Ms)) | \(f(r.stallsPerMinute, "%.2f")) | \(r.serverTicksMissed.map(String.init) ?? "–") | \(f(r.serverRSSBytesPerPlayer.map { $0 / 1024 })) | \(f(r.downstreamKbitPerPlayer)) | \(r.generatorLimited ? "LIMITED" : "ok") |")
+            lines.append("| \(r.bots) | \(f(r.serverCores, "%.2f")) | \(f(r.swarmCores, "%.2f")) | \(f(r.datagramsPerSecond, "%.0f")) | \(f(r.serverMicrosPerDatagram, "%.2f")) | \(f(r.echoFloorMicrosPerDatagram, "%.2f")) | \(f(r.ratioToFloor, "%.2f")) | \(r.serverReceiveBufferDrops) / \(r.allReceiveBufferDrops) | \(f(r.snapshotLatencyP50Ms)) / \(f(r.snapshotLatencyP99Ms)) / \(f(r.snapshotLatencyMaxMs)) | \(f(r.arrivalLatencyP99Ms)) | \(f(r.inputAckP99Ms)) | \(f(r.stallsPerMinute, "%.2f")) | \(r.serverTicksMissed.map(String.init) ?? "–") | \(f(r.serverRSSBytesPerPlayer.map { $0 / 1024 })) | \(f(r.downstreamKbitPerPlayer)) | \(r.generatorLimited ? "LIMITED" : "ok") |")
         }
         return lines.joined(separator: "\n")
     }

@@ -18,6 +18,9 @@ struct CapacityStepResult: Codable {
     var snapshotLatencyP50Ms: Double?
     var snapshotLatencyP99Ms: Double?
     var snapshotLatencyMaxMs: Double?
+    /// p99 of the snapshots' trip to the bots' sockets (the kernel's receive timestamp): latency without
+    /// the swarm's own wait to read them.
+    var arrivalLatencyP99Ms: Double?
     var inputAckP99Ms: Double?
     var stallsPerMinute: Double?
     var delivery: Double?
@@ -37,7 +40,8 @@ struct CapacityStepResult: Codable {
         case serverReceiveBufferDrops = "server_rcvbuf_drops", allReceiveBufferDrops = "all_rcvbuf_drops"
         case serverRSSBytesPerPlayer = "server_rss_bytes_per_player", downstreamKbitPerPlayer = "downstream_kbit_per_player"
         case snapshotLatencyP50Ms = "snapshot_latency_p50_ms", snapshotLatencyP99Ms = "snapshot_latency_p99_ms"
-        case snapshotLatencyMaxMs = "snapshot_latency_max_ms", inputAckP99Ms = "input_ack_p99_ms"
+        case snapshotLatencyMaxMs = "snapshot_latency_max_ms", arrivalLatencyP99Ms = "arrival_latency_p99_ms"
+        case inputAckP99Ms = "input_ack_p99_ms"
         case stallsPerMinute = "stalls_per_min", delivery, serverTicksMissed = "server_ticks_missed"
         case generatorLimited = "generator_limited", generatorLateFrameRatio = "generator_late_frame_ratio"
         case generatorLagP99Ms = "generator_lag_p99_ms", loginP99Ms = "login_p99_ms", botsFailed = "bots_failed"
@@ -191,7 +195,8 @@ struct CapacityStep {
             serverReceiveBufferDrops: 0, allReceiveBufferDrops: 0, serverRSSBytesPerPlayer: nil,
             downstreamKbitPerPlayer: nil,
             snapshotLatencyP50Ms: latency("snapshot_latency_ms", "p50"), snapshotLatencyP99Ms: latency("snapshot_latency_ms", "p99"),
-            snapshotLatencyMaxMs: latency("snapshot_latency_ms", "max"), inputAckP99Ms: latency("input_ack_ms", "p99"),
+            snapshotLatencyMaxMs: latency("snapshot_latency_ms", "max"), arrivalLatencyP99Ms: latency("arrival_latency_ms", "p99"),
+            inputAckP99Ms: latency("input_ack_ms", "p99"),
             stallsPerMinute: steady ? number("steady_window", "stalls_per_minute") ?? number("stalls", "per_minute") : number("stalls", "per_minute"),
             delivery: number("delivery_ratio"),
             serverTicksMissed: number("server_ticks_missed").map { Int($0) },

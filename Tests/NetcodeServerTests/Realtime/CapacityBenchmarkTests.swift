@@ -41,6 +41,8 @@ struct CapacityBenchmarkTests {
         #expect((step["echo_floor_us_per_datagram"] as? Double ?? 0) > 0, "the echo floor was measured in the same run")
         #expect(step["server_us_per_datagram"] as? Double ?? 0 > 0)
         #expect(step["snapshot_latency_p99_ms"] is Double, "latency came from the swarm's report")
+        let toSocket = try #require(step["arrival_latency_p99_ms"] as? Double, "the swarm's sockets stamped arrivals")
+        #expect(toSocket <= (step["snapshot_latency_max_ms"] as? Double ?? 0) * 1.02 + 0.01, "the trip to the socket is part of the latency")
         #expect(step["server_rss_bytes_per_player"] != nil)
         #expect(step["generator_limited"] is Bool)
     }

@@ -109,6 +109,41 @@ struct DatagramBatchTests {
         #expect(kept.first.map { Array($0.readableBytesView) } == expected[0])
     }
 
+    @Test("a socket that asks for arrival stamps gets each datagram's, on the monotonic clock; one that does not gets none")
+    func arrivalStamps() throws {
+        let (receiver, sender) = try Self.loopbackPair()
+        defer { receiver.close(); Glibc.close(sender) }
+        let reader = DatagramReceiver(datagramsPerCall: 8, slotSize: 256)
+        func sendAndDrain(_ count: Int) -> (before: UInt64, arrivals: [UInt64], drained: UInt64) {
+            let batch = DatagramBatch()
+            for index in 0..<count {
+                let start = batch.beginDatagram()
+                batch.buffer.writeBytes([UInt8](repeating: UInt8(index), count: 40))
+                batch.endDatagram(startingAt: start, to: receiver.address, tag: UInt32(index))
+            }
+            let before = UInt64(NIODeadline.now().uptimeNanoseconds)
+            #expect(batch.send(on: sender) { _, _, _ in } == count)
+            var arrivals: [UInt64] = []
+            while arrivals.count < count {
+                var poller = pollfd(fd: receiver.descriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, 30_000) == 1 else { break }
+                reader.drain(receiver.descriptor) { _, _ in arrivals.append(reader.arrival) }
+            }
+            return (before, arrivals, UInt64(NIODeadline.now().uptimeNanoseconds))
+        }
+        let unstamped = sendAndDrain(5)
+        #expect(unstamped.arrivals == [0, 0, 0, 0, 0], "no stamp asked for, none given")
+
+        #expect(DatagramReceiver.stampArrivals(on: receiver.descriptor))
+        let stamped = sendAndDrain(20)
+        #expect(stamped.arrivals.count == 20)
+        for arrival in stamped.arrivals {
+            // Stamped by the kernel between the send and the read, on the clock NIODeadline reads.
+            #expect(arrival >= stamped.before && arrival <= stamped.drained, "\(arrival) not in \(stamped.before)...\(stamped.drained)")
+        }
+        #expect(stamped.arrivals == stamped.arrivals.sorted(), "in the order they arrived")
+    }
+
     @Test("the look-ahead sees every datagram of a read before the handler gets the first of them")
     func receiverLooksAheadOverEachRead() throws {
         let (receiver, sender) = try Self.loopbackPair()
