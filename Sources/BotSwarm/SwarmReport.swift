@@ -117,27 +117,36 @@ public struct SwarmReport: Codable, Sendable {
         public var lateFrameRatio: Double
         public var frameLagP99Ms: Double?
         public var frameLagMaxMs: Double?
+        /// How long a snapshot waited in the bot's socket before the swarm's loop read it (the kernel's
+        /// arrival stamp to the read), p99: the part of every snapshot latency that is the swarm's own
+        /// doing. Sockets that stamp arrivals only (shared sockets); nil otherwise.
+        public var readWaitP99Ms: Double?
         public var limited: Bool
-        /// Over this share of late frames, or this p99 lag, the swarm marks itself as the bottleneck.
+        /// Over this share of late frames, or this p99 frame lag, or this p99 read wait, the swarm marks
+        /// itself as the bottleneck. The read wait's limit is low: it adds to every latency figure, and the
+        /// latencies worth measuring on one machine are a few milliseconds.
         public static let lateFrameLimit = 0.01
         public static let lagP99LimitMs = 10.0
+        public static let readWaitP99LimitMs = 2.5
 
         enum CodingKeys: String, CodingKey {
             case frames, lateFrames = "late_frames", lateFrameRatio = "late_frame_ratio"
-            case frameLagP99Ms = "frame_lag_p99_ms", frameLagMaxMs = "frame_lag_max_ms", limited
+            case frameLagP99Ms = "frame_lag_p99_ms", frameLagMaxMs = "frame_lag_max_ms", readWaitP99Ms = "read_wait_p99_ms", limited
         }
 
-        init(_ punctuality: LiveTraffic.Punctuality) {
-            self.init(frames: punctuality.frames, lateFrames: punctuality.lateFrames, frameLag: punctuality.frameLag)
+        init(_ punctuality: LiveTraffic.Punctuality, readWait: Histogram<UInt64>? = nil) {
+            self.init(frames: punctuality.frames, lateFrames: punctuality.lateFrames, frameLag: punctuality.frameLag, readWait: readWait)
         }
 
-        init(frames: Int, lateFrames: Int, frameLag lag: Histogram<UInt64>) {
+        init(frames: Int, lateFrames: Int, frameLag lag: Histogram<UInt64>, readWait: Histogram<UInt64>? = nil) {
             self.frames = frames
             self.lateFrames = lateFrames
             self.lateFrameRatio = frames > 0 ? Double(lateFrames) / Double(frames) : 0
             self.frameLagP99Ms = lag.totalCount > 0 ? Double(lag.valueAtPercentile(99)) / 1000 : nil
             self.frameLagMaxMs = lag.totalCount > 0 ? Double(lag.max) / 1000 : nil
+            self.readWaitP99Ms = readWait.flatMap { $0.totalCount > 0 ? Double($0.valueAtPercentile(99)) / 1000 : nil }
             self.limited = self.lateFrameRatio > Self.lateFrameLimit || (self.frameLagP99Ms ?? 0) > Self.lagP99LimitMs
+                || (self.readWaitP99Ms ?? 0) > Self.readWaitP99LimitMs
         }
     }
     /// Drops and reconnections during matches (`--reconnect-every`); nil when the bots did not drop.
@@ -167,7 +176,7 @@ public struct SwarmReport: Codable, Sendable {
         case reconnections, errors, checks, passed
     }
 
-    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, steady: LiveTraffic.Steady, arrivalLatency: Histogram<UInt64>, elapsed: Duration) {
+    init(configuration: SwarmConfiguration, totals: SwarmMetrics.Totals, punctuality: LiveTraffic.Punctuality, steady: LiveTraffic.Steady, wholeRun: LiveTraffic.Window, elapsed: Duration) {
         let experience = totals.experience
         self.durationSeconds = SwarmRunner.seconds(elapsed)
         self.transport = configuration.transport.map { "\($0)" } ?? "server default"
@@ -176,7 +185,7 @@ public struct SwarmReport: Codable, Sendable {
         self.playerMatches = totals.playerMatches
         self.deliveryRatio = experience.deliveryRatio
         self.snapshotLatencyMs = LatencySummary(experience.snapshotLatency)
-        self.arrivalLatencyMs = arrivalLatency.totalCount > 0 ? LatencySummary(arrivalLatency) : nil
+        self.arrivalLatencyMs = wholeRun.arrivalLatency.totalCount > 0 ? LatencySummary(wholeRun.arrivalLatency) : nil
         self.stalenessMs = LatencySummary(experience.staleness)
         self.inputAckMs = LatencySummary(experience.inputAcknowledgement)
         self.loginMs = LatencySummary(totals.login)
@@ -197,14 +206,14 @@ public struct SwarmReport: Codable, Sendable {
         self.lateSnapshots = experience.lateIgnored
         self.undecodableSnapshots = experience.undecodable
         self.serverTicksMissed = max(experience.snapshotTicksExpected - experience.snapshotsExpected, 0)
-        self.generator = Generator(punctuality)
+        self.generator = Generator(punctuality, readWait: wholeRun.readWait)
         self.steady = steady.seconds > 0 && steady.window.snapshotLatency.totalCount > 0 ? SteadyWindow(
             seconds: steady.seconds,
             snapshotLatencyMs: LatencySummary(steady.window.snapshotLatency),
             arrivalLatencyMs: steady.window.arrivalLatency.totalCount > 0 ? LatencySummary(steady.window.arrivalLatency) : nil,
             stalenessMs: LatencySummary(steady.window.staleness),
             inputAckMs: LatencySummary(steady.window.inputAcknowledgement),
-            generator: Generator(frames: steady.window.frames, lateFrames: steady.window.lateFrames, frameLag: steady.window.frameLag),
+            generator: Generator(frames: steady.window.frames, lateFrames: steady.window.lateFrames, frameLag: steady.window.frameLag, readWait: steady.window.readWait),
             stalls: steady.window.stalls,
             stallsPerMinute: Double(steady.window.stalls) / (steady.seconds / 60 * Double(max(configuration.count, 1)))
         ) : nil
@@ -319,10 +328,11 @@ public struct SwarmReport: Codable, Sendable {
     }
 
     private static func generatorLine(_ generator: Generator) -> String {
-        String(format: "  load generator: %d frames, %d late (%.2f%%), frame lag p99 %@ ms, max %@ ms%@",
+        String(format: "  load generator: %d frames, %d late (%.2f%%), frame lag p99 %@ ms, max %@ ms, read wait p99 %@ ms%@",
                generator.frames, generator.lateFrames, generator.lateFrameRatio * 100,
                generator.frameLagP99Ms.map { String(format: "%.1f", $0) } ?? "–",
                generator.frameLagMaxMs.map { String(format: "%.1f", $0) } ?? "–",
+               generator.readWaitP99Ms.map { String(format: "%.1f", $0) } ?? "–",
                generator.limited ? "  LIMITED BY THE LOAD GENERATOR: its own loops ran late, so latency figures include the swarm's delay" : "")
     }
 }

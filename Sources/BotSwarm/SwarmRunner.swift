@@ -98,7 +98,7 @@ public struct SwarmRunner: Sendable {
             totals.experience.mergeDistributions(of: metrics.live.wholeRun)
         }
         return SwarmReport(configuration: configuration, totals: totals, punctuality: metrics.live.punctuality, steady: metrics.live.steady,
-                           arrivalLatency: metrics.live.wholeRun.arrivalLatency, elapsed: clock.now - began)
+                           wholeRun: metrics.live.wholeRun, elapsed: clock.now - began)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -19,6 +19,8 @@ public final class LiveTraffic: Sendable {
         /// Server send time to the kernel's receive timestamp at the bot's socket: the snapshot's trip
         /// without the wait for the bot's loop to read it (sockets that stamp arrivals only).
         public var arrivalLatency = PlayerExperience.histogram(compact: true)
+        /// The kernel's arrival stamp to the bot's read of the snapshot: the swarm's own share of its latency.
+        public var readWait = PlayerExperience.histogram(compact: true)
         public var inputAcknowledgement = PlayerExperience.histogram(compact: true)
         public var stalls = 0
         /// Frames the clocks fired, and those that fired more than one frame interval late.
@@ -40,6 +42,7 @@ public final class LiveTraffic: Sendable {
             if other.staleness.totalCount > 0 { self.staleness.add(other.staleness) }
             if other.snapshotLatency.totalCount > 0 { self.snapshotLatency.add(other.snapshotLatency) }
             if other.arrivalLatency.totalCount > 0 { self.arrivalLatency.add(other.arrivalLatency) }
+            if other.readWait.totalCount > 0 { self.readWait.add(other.readWait) }
             if other.inputAcknowledgement.totalCount > 0 { self.inputAcknowledgement.add(other.inputAcknowledgement) }
             self.frames += other.frames
             self.lateFrames += other.lateFrames

@@ -297,8 +297,9 @@ final class RealtimeClientCore {
             }
             // The same trip to the socket only: what the bot's own loop added (it was busy, or waiting for
             // a core) is the difference.
-            if arrival > sendTime, arrival <= now {
-                _ = self.sink?.window.arrivalLatency.record((arrival - sendTime) / 1000)
+            if arrival > sendTime, arrival <= now, let sink = self.sink {
+                _ = sink.window.arrivalLatency.record((arrival - sendTime) / 1000)
+                _ = sink.window.readWait.record((now - arrival) / 1000)
             }
             if let last = self.lastArrival {
                 let gap = now - last

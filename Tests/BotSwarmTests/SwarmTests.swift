@@ -109,6 +109,19 @@ import Testing
         punctuality.lateFrames = 0
         for _ in 0..<100 { _ = punctuality.frameLag.record(40_000) }
         #expect(SwarmReport.Generator(punctuality).limited, "p99 lag of 40 ms")
+
+        // Punctual frames, but snapshots that waited in the socket for the swarm's loop.
+        var onTime = LiveTraffic.Punctuality()
+        onTime.frames = 1000
+        for _ in 0..<1000 { _ = onTime.frameLag.record(1_000) }
+        var readWait = PlayerExperience.histogram(compact: true)
+        for _ in 0..<1000 { _ = readWait.record(300) }
+        let quick = SwarmReport.Generator(onTime, readWait: readWait)
+        #expect(!quick.limited && quick.readWaitP99Ms.map { $0 < 0.31 } == true, "read within 0.3 ms: the swarm kept up")
+        for _ in 0..<50 { _ = readWait.record(8_000) }
+        let slow = SwarmReport.Generator(onTime, readWait: readWait)
+        #expect(slow.limited, "p99 read wait of 8 ms: the latency figures carry the swarm's own delay")
+        #expect(!SwarmReport.Generator(onTime).limited, "no arrival stamps: judged by its frames alone")
     }
 
     @Test(arguments: [UpdateTransport.udp, .tcp])

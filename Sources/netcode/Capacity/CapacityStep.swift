@@ -230,7 +230,8 @@ struct CapacityStep {
             notes.append(String(format: "stalls over the whole run (the ramp-up and its logins included): %.2f per player-minute", whole))
         }
         if limited {
-            notes.append("the load generator was the limit: its loops ran late, so latency includes the swarm's own delay")
+            func ms(_ field: String) -> String { ((generatorFigure(field) as? NSNumber)?.doubleValue).map { String(format: "%.1f ms", $0) } ?? "–" }
+            notes.append("the load generator was the limit: its loops ran late (frame lag p99 \(ms("frame_lag_p99_ms")), snapshots waited for it p99 \(ms("read_wait_p99_ms"))), so latency includes the swarm's own delay")
         }
         if result.swarmCores > result.serverCores, result.swarmCores > 0.9 {
             notes.append("the swarm used more CPU than the server")
