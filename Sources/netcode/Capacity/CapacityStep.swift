@@ -186,8 +186,9 @@ struct CapacityStep {
         }
         let limited = (generatorFigure("limited") as? Bool) ?? false
         if generatorPath.count == 2, (json["generator"] as? [String: Any])?["limited"] as? Bool == true, !limited {
-            let lag = number("generator", "frame_lag_p99_ms").map { String(format: "%.1f", $0) } ?? "–"
-            notes.append("the swarm ran late outside the steady window (frame lag p99 \(lag) ms over the whole run, with the ramp-up's logins), not within it")
+            let lag = number("generator", "frame_lag_p99_ms").map { String(format: "%.1f ms", $0) } ?? "–"
+            let wait = number("generator", "read_wait_p99_ms").map { String(format: "%.1f ms", $0) } ?? "–"
+            notes.append("the swarm ran late outside the steady window (over the whole run, with the ramp-up's logins: frame lag p99 \(lag), read wait p99 \(wait)), not within it")
         }
         var result = CapacityStepResult(
             bots: self.bots, windowSeconds: 0, serverCores: 0, swarmCores: 0, datagramsPerSecond: 0,
