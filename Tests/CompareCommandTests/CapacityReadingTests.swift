@@ -29,12 +29,13 @@ import Testing
     private func swarmJSON(steadyLimited: Bool, steadyStalls: Double) -> [String: Any] {
         let latency: [String: Any] = ["p50": 1.0, "p99": 4.0, "max": 9.0]
         return [
-            "generator": ["limited": true, "late_frame_ratio": 0.02, "frame_lag_p99_ms": 40.0],
+            "generator": ["limited": true, "late_frame_ratio": 0.02, "frame_lag_p99_ms": 40.0, "read_wait_p99_ms": 9.0],
             "stalls": ["per_minute": 3.0],
             "snapshot_latency_ms": ["p50": 2.0, "p99": 30.0, "max": 60.0],
             "steady_window": [
                 "snapshot_latency_ms": latency, "input_ack_ms": latency,
-                "generator": ["limited": steadyLimited, "late_frame_ratio": steadyLimited ? 0.05 : 0.001, "frame_lag_p99_ms": steadyLimited ? 12.0 : 2.0],
+                "generator": ["limited": steadyLimited, "late_frame_ratio": steadyLimited ? 0.05 : 0.001, "frame_lag_p99_ms": steadyLimited ? 12.0 : 2.0,
+                              "read_wait_p99_ms": steadyLimited ? 6.0 : 0.5],
                 "stalls_per_minute": steadyStalls,
             ] as [String: Any],
         ]
@@ -51,6 +52,9 @@ import Testing
         #expect(kept.snapshotLatencyP99Ms == 4.0, "latency of the steady window")
         #expect(!kept.generatorLimited, "the swarm kept up while the latency was measured")
         #expect(kept.generatorLagP99Ms == 2.0)
+        #expect(kept.generatorReadWaitP99Ms == 0.5)
+        #expect(CapacityTable.generator(kept) == "ok (read wait p99 0.5 ms)")
+        #expect(CapacityTable.markdown([kept]).contains("| ok (read wait p99 0.5 ms) |"))
         #expect(kept.stallsPerMinute == 0)
         #expect(kept.notes.contains { $0.contains("outside the steady window") }, "the late ramp-up is still said")
         #expect(kept.notes.contains { $0.contains("3.00 per player-minute") }, "and so are the whole run's stalls")
@@ -58,6 +62,8 @@ import Testing
         let late = self.step.result(window: nil, json: self.swarmJSON(steadyLimited: true, steadyStalls: 1.5), idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
         #expect(late.generatorLimited)
         #expect(late.generatorLateFrameRatio == 0.05)
+        #expect(CapacityTable.generator(late) == "LIMITED (read wait p99 6.0 ms)")
+        #expect(late.notes.contains { $0.contains("snapshots waited for it p99 6.0 ms") })
         #expect(late.stallsPerMinute == 1.5)
         #expect(!late.notes.contains { $0.contains("outside the steady window") })
 

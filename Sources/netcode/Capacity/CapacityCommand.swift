@@ -105,6 +105,7 @@ enum CapacityTable {
                           f(r.echoFloorMicrosPerDatagram, "%.2f"), f(r.ratioToFloor, "%.2f"), r.serverReceiveBufferDrops,
                           f(r.snapshotLatencyP50Ms), f(r.snapshotLatencyP99Ms), f(r.snapshotLatencyMaxMs), f(r.arrivalLatencyP99Ms), f(r.inputAckP99Ms),
                           f(r.serverRSSBytesPerPlayer.map { $0 / 1024 }), f(r.downstreamKbitPerPlayer))
+        line += ", generator " + CapacityTable.generator(r)
         for note in r.notes { line += "\n       note: \(note)" }
         return line
     }
@@ -116,9 +117,14 @@ enum CapacityTable {
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in results {
-            lines.append("| \(r.bots) | \(f(r.serverCores, "%.2f")) | \(f(r.swarmCores, "%.2f")) | \(f(r.datagramsPerSecond, "%.0f")) | \(f(r.serverMicrosPerDatagram, "%.2f")) | \(f(r.echoFloorMicrosPerDatagram, "%.2f")) | \(f(r.ratioToFloor, "%.2f")) | \(r.serverReceiveBufferDrops) / \(r.allReceiveBufferDrops) | \(f(r.snapshotLatencyP50Ms)) / \(f(r.snapshotLatencyP99Ms)) / \(f(r.snapshotLatencyMaxMs)) | \(f(r.arrivalLatencyP99Ms)) | \(f(r.inputAckP99Ms)) | \(f(r.stallsPerMinute, "%.2f")) | \(r.serverTicksMissed.map(String.init) ?? "–") | \(f(r.serverRSSBytesPerPlayer.map { $0 / 1024 })) | \(f(r.downstreamKbitPerPlayer)) | \(r.generatorLimited ? "LIMITED" : "ok") |")
+            lines.append("| \(r.bots) | \(f(r.serverCores, "%.2f")) | \(f(r.swarmCores, "%.2f")) | \(f(r.datagramsPerSecond, "%.0f")) | \(f(r.serverMicrosPerDatagram, "%.2f")) | \(f(r.echoFloorMicrosPerDatagram, "%.2f")) | \(f(r.ratioToFloor, "%.2f")) | \(r.serverReceiveBufferDrops) / \(r.allReceiveBufferDrops) | \(f(r.snapshotLatencyP50Ms)) / \(f(r.snapshotLatencyP99Ms)) / \(f(r.snapshotLatencyMaxMs)) | \(f(r.arrivalLatencyP99Ms)) | \(f(r.inputAckP99Ms)) | \(f(r.stallsPerMinute, "%.2f")) | \(r.serverTicksMissed.map(String.init) ?? "–") | \(f(r.serverRSSBytesPerPlayer.map { $0 / 1024 })) | \(f(r.downstreamKbitPerPlayer)) | \(Self.generator(r)) |")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The swarm's verdict on itself, with its read wait when it measured one.
+    static func generator(_ r: CapacityStepResult) -> String {
+        (r.generatorLimited ? "LIMITED" : "ok") + (r.generatorReadWaitP99Ms.map { String(format: " (read wait p99 %.1f ms)", $0) } ?? "")
     }
 }
 

@@ -28,6 +28,9 @@ struct CapacityStepResult: Codable {
     var generatorLimited: Bool
     var generatorLateFrameRatio: Double?
     var generatorLagP99Ms: Double?
+    /// How long snapshots waited in the bots' sockets for the swarm to read them, p99 (the swarm's share
+    /// of the latency; the generator is the limit over 2.5 ms).
+    var generatorReadWaitP99Ms: Double?
     var loginP99Ms: Double?
     var botsFailed: Int?
     var matchesPlayed: Int?
@@ -44,7 +47,8 @@ struct CapacityStepResult: Codable {
         case inputAckP99Ms = "input_ack_p99_ms"
         case stallsPerMinute = "stalls_per_min", delivery, serverTicksMissed = "server_ticks_missed"
         case generatorLimited = "generator_limited", generatorLateFrameRatio = "generator_late_frame_ratio"
-        case generatorLagP99Ms = "generator_lag_p99_ms", loginP99Ms = "login_p99_ms", botsFailed = "bots_failed"
+        case generatorLagP99Ms = "generator_lag_p99_ms", generatorReadWaitP99Ms = "generator_read_wait_p99_ms"
+        case loginP99Ms = "login_p99_ms", botsFailed = "bots_failed"
         case matchesPlayed = "matches", notes
     }
 }
@@ -202,7 +206,8 @@ struct CapacityStep {
             delivery: number("delivery_ratio"),
             serverTicksMissed: number("server_ticks_missed").map { Int($0) },
             generatorLimited: limited, generatorLateFrameRatio: (generatorFigure("late_frame_ratio") as? NSNumber)?.doubleValue,
-            generatorLagP99Ms: (generatorFigure("frame_lag_p99_ms") as? NSNumber)?.doubleValue, loginP99Ms: number("login_ms", "p99"),
+            generatorLagP99Ms: (generatorFigure("frame_lag_p99_ms") as? NSNumber)?.doubleValue,
+            generatorReadWaitP99Ms: (generatorFigure("read_wait_p99_ms") as? NSNumber)?.doubleValue, loginP99Ms: number("login_ms", "p99"),
             botsFailed: number("bots", "failed").map { Int($0) }, matchesPlayed: number("matches").map { Int($0) },
             notes: []
         )
