@@ -37,15 +37,28 @@ public enum TimeWaitExperiment {
 
     /// Binds and listens on `port` once; the errno if that fails.
     static func bindError(port: Int, reuseAddress: Bool) -> Int32? {
-        do {
-            let fd = try Sock.listener(port: port, reuseAddress: reuseAddress)
+        switch self.bind(port: port, reuseAddress: reuseAddress) {
+        case .success(let fd):
             close(fd)
             return nil
-        } catch let error as SocketCallError {
-            return error.code
-        } catch {
-            return -1
+        case .failure(let failure):
+            return failure.code
         }
+    }
+
+    /// Binds and listens on `port` once: the listener, or the errno if that fails.
+    static func bind(port: Int, reuseAddress: Bool) -> Result<Int32, BindFailure> {
+        do {
+            return .success(try Sock.listener(port: port, reuseAddress: reuseAddress))
+        } catch let error as SocketCallError {
+            return .failure(BindFailure(code: error.code))
+        } catch {
+            return .failure(BindFailure(code: -1))
+        }
+    }
+
+    struct BindFailure: Error {
+        var code: Int32
     }
 
     public static func run(log: ExperimentLog) throws -> Evidence {
@@ -86,9 +99,18 @@ public enum TimeWaitExperiment {
         let reuseTable = waitForState("TIME_WAIT", port: reusePort)
         reuseTable.filter { $0.state == "TIME_WAIT" }.forEach { log.evidence("\($0)") }
         close(listener)
-        let reuseError = self.bindError(port: reusePort, reuseAddress: true)
+        // The restarted listener is kept, not closed and bound again: between the two, another
+        // program's outgoing connection could take the freed port as its ephemeral one.
+        let reuseError: Int32?
+        switch self.bind(port: reusePort, reuseAddress: true) {
+        case .success(let fd):
+            listener = fd
+            reuseError = nil
+        case .failure(let failure):
+            reuseError = failure.code
+            listener = try Sock.listener(reuseAddress: true)
+        }
         log.evidence(reuseError.map { "\(SocketCallError(call: "bind", code: $0))" } ?? "the restarted listener binds \(reusePort) while its old connection is in TIME_WAIT")
-        listener = try Sock.listener(port: reusePort, reuseAddress: true)
 
         // 2. The client closes first.
         log.step("a new connection; this time the client closes first")
