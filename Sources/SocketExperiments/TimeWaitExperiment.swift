@@ -89,28 +89,43 @@ public enum TimeWaitExperiment {
         log.evidence(reuseOnNewOnly.map { "\(SocketCallError(call: "bind", code: $0)): the TIME_WAIT socket inherited the old listener's SO_REUSEADDR (off); both must set it" } ?? "bind succeeded")
 
         log.step("again, with SO_REUSEADDR on the listener from the start (what GameServer.makeListener sets)")
-        listener = try Sock.listener(reuseAddress: true)
-        let reusePort = Sock.localPort(listener)
-        pair = try Sock.connectedPair(listener: listener)
-        close(pair.server)
-        _ = waitForState("CLOSE_WAIT", port: reusePort)
-        _ = recv(pair.client, &byte, 1, 0)
-        close(pair.client)
-        let reuseTable = waitForState("TIME_WAIT", port: reusePort)
-        reuseTable.filter { $0.state == "TIME_WAIT" }.forEach { log.evidence("\($0)") }
-        close(listener)
-        // The restarted listener is kept, not closed and bound again: between the two, another
-        // program's outgoing connection could take the freed port as its ephemeral one.
-        let reuseError: Int32?
-        switch self.bind(port: reusePort, reuseAddress: true) {
-        case .success(let fd):
-            listener = fd
-            reuseError = nil
-        case .failure(let failure):
-            reuseError = failure.code
+        // Between closing the old listener and binding the new one, the freed port is anyone's: another
+        // program that binds port 0 with SO_REUSEADDR may be given it (our TIME_WAIT does not stop a
+        // listener that also sets it). Such a taker shows as a listener on the port; the step is then
+        // tried again on a fresh port, and a failure with no taker is the evidence.
+        var reuseError: Int32?
+        var attempts = 0
+        while true {
+            attempts += 1
             listener = try Sock.listener(reuseAddress: true)
+            let reusePort = Sock.localPort(listener)
+            pair = try Sock.connectedPair(listener: listener)
+            close(pair.server)
+            _ = waitForState("CLOSE_WAIT", port: reusePort)
+            _ = recv(pair.client, &byte, 1, 0)
+            close(pair.client)
+            let reuseTable = waitForState("TIME_WAIT", port: reusePort)
+            reuseTable.filter { $0.state == "TIME_WAIT" }.forEach { log.evidence("\($0)") }
+            close(listener)
+            // The restarted listener is kept, not closed and bound again (a second window for a taker).
+            switch self.bind(port: reusePort, reuseAddress: true) {
+            case .success(let fd):
+                listener = fd
+                reuseError = nil
+                log.evidence("the restarted listener binds \(reusePort) while its old connection is in TIME_WAIT")
+            case .failure(let failure):
+                reuseError = failure.code
+                listener = try Sock.listener(reuseAddress: true)
+                let taken = KernelView.tcpSockets(port: reusePort).contains { $0.localPort == reusePort && $0.state == "LISTEN" }
+                if taken, attempts < 3 {
+                    log.note("another program took port \(reusePort) in between (a listener is on it); again on a fresh port")
+                    close(listener)
+                    continue
+                }
+                log.evidence("\(SocketCallError(call: "bind", code: failure.code))")
+            }
+            break
         }
-        log.evidence(reuseError.map { "\(SocketCallError(call: "bind", code: $0))" } ?? "the restarted listener binds \(reusePort) while its old connection is in TIME_WAIT")
 
         // 2. The client closes first.
         log.step("a new connection; this time the client closes first")
