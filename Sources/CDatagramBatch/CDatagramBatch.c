@@ -60,7 +60,8 @@ int netcode_datagram_send_batch(int fd, const uint8_t *base, netcode_datagram *d
             memset(&messages[n], 0, sizeof(messages[n]));
             vectors[n].iov_base = (void *)(base + d->offset);
             vectors[n].iov_len = (size_t)d->length * (size_t)run;
-            messages[n].msg_hdr.msg_name = &d->address;
+            // No address: the connected socket's peer (by the route the connection keeps).
+            messages[n].msg_hdr.msg_name = d->address_length > 0 ? &d->address : NULL;
             messages[n].msg_hdr.msg_namelen = d->address_length;
             messages[n].msg_hdr.msg_iov = &vectors[n];
             messages[n].msg_hdr.msg_iovlen = 1;

@@ -54,6 +54,26 @@ public final class DatagramBatch {
         self.count += 1
     }
 
+    /// Connects the UDP socket `descriptor` to `peer`: the kernel then delivers only `peer`'s datagrams to
+    /// it, and datagrams ended without an address (``endDatagram(startingAt:tag:)``) go to `peer` by the
+    /// route the connection keeps. Returns 0, or the errno (e.g. `EAFNOSUPPORT` for an IPv6 peer of an
+    /// IPv4 socket).
+    public static func connect(_ descriptor: CInt, to peer: SocketAddress) -> CInt {
+        let result = peer.withSockAddr { pointer, length in Glibc.connect(descriptor, pointer, socklen_t(length)) }
+        return result == 0 ? 0 : errno
+    }
+
+    /// Ends the datagram written since `start`, to the peer of the connected socket it will be sent on.
+    public func endDatagram(startingAt start: Int, tag: UInt32) {
+        if self.count == self.capacity { self.grow() }
+        let entry = self.entries + self.count
+        entry.pointee.offset = UInt32(start)
+        entry.pointee.length = UInt32(self.buffer.writerIndex - start)
+        entry.pointee.address_length = 0
+        self.tags[self.count] = tag
+        self.count += 1
+    }
+
     /// Ends the datagram written since `start`, to `address`.
     public func endDatagram(startingAt start: Int, to address: SocketAddress, tag: UInt32) {
         address.withSockAddr { pointer, length in

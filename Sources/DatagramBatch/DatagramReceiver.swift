@@ -51,6 +51,39 @@ public final class DatagramReceiver {
         lookAhead: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (ByteBuffer, SocketAddress) -> Void
     ) -> Int {
+        self.drainBatches(descriptor, limit: limit, failed: failed, looksAhead: lookAhead != nil, lookAhead: { _, bytes in lookAhead?(bytes) }) { index, datagram in
+            guard let address = Self.address(self.entries[index]) else { return }
+            body(datagram, address)
+        }
+    }
+
+    /// ``drain(_:limit:failed:lookAhead:_:)`` for a connected socket, whose datagrams can only come from
+    /// its peer (the kernel drops the rest): no source is built for each, which costs an allocation in
+    /// `SocketAddress`. `lookAhead` and `body` get each datagram's index in its `recvmmsg` batch (0..<64),
+    /// so what `lookAhead` found for a datagram can be handed to its `body` without a second search: every
+    /// datagram `lookAhead` sees reaches `body`, in the same order, before the next batch is read.
+    @discardableResult
+    public func drainConnected(
+        _ descriptor: CInt,
+        limit: Int = 4096,
+        failed: (CInt) -> Void = { _ in },
+        lookAhead: (_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Void,
+        _ body: (_ index: Int, _ datagram: ByteBuffer) -> Void
+    ) -> Int {
+        self.drainBatches(descriptor, limit: limit, failed: failed, looksAhead: true, lookAhead: lookAhead, body)
+    }
+
+    /// The most datagrams one batch holds (the `index` ``drainConnected(_:limit:failed:lookAhead:_:)`` hands out is below it).
+    public var batchCapacity: Int { self.perCall }
+
+    private func drainBatches(
+        _ descriptor: CInt,
+        limit: Int,
+        failed: (CInt) -> Void,
+        looksAhead: Bool,
+        lookAhead: (Int, UnsafeRawBufferPointer) -> Void,
+        _ body: (Int, ByteBuffer) -> Void
+    ) -> Int {
         var total = 0
         while total < limit {
             self.storage.clear()
@@ -63,19 +96,18 @@ public final class DatagramReceiver {
                 return total
             }
             self.storage.moveWriterIndex(forwardBy: Int(read) * self.slotSize)
-            if let lookAhead {
+            if looksAhead {
                 self.storage.withUnsafeReadableBytes { bytes in
                     for index in 0..<Int(read) {
                         let start = index * self.slotSize
-                        lookAhead(UnsafeRawBufferPointer(rebasing: bytes[start..<start + Int(self.entries[index].length)]))
+                        lookAhead(index, UnsafeRawBufferPointer(rebasing: bytes[start..<start + Int(self.entries[index].length)]))
                     }
                 }
             }
             for index in 0..<Int(read) {
-                let entry = self.entries[index]
-                guard let address = Self.address(entry), let datagram = self.storage.getSlice(at: index * self.slotSize, length: Int(entry.length)) else { continue }
-                self.arrival = entry.arrival_ns
-                body(datagram, address)
+                guard let datagram = self.storage.getSlice(at: index * self.slotSize, length: Int(self.entries[index].length)) else { continue }
+                self.arrival = self.entries[index].arrival_ns
+                body(index, datagram)
             }
             total += Int(read)
             if Int(read) < wanted { return total }

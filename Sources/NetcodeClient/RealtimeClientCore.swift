@@ -197,7 +197,7 @@ final class RealtimeClientCore {
             return
         }
         let taken = self.inputs.take(now: now, frameDue: due) { time in
-            _ = self.history.append(self.policy.next(seeing: self.snapshots.newest?.state), now: time)
+            _ = self.history.append(self.policy.next(), now: time)
         }
         if taken > 0 { self.sendInputs(now: now) }
         self.renderFrame(now: now)
@@ -265,7 +265,7 @@ final class RealtimeClientCore {
     /// Takes a snapshot in; true when it is the newest so far (it moved what the player sees).
     @discardableResult
     private func received(snapshot payload: ByteBuffer, now: UInt64, arrival: UInt64) -> Bool {
-        let previousNewest = self.snapshots.newest?.state.tick
+        let previousNewest = self.snapshots.newestTick
         switch self.snapshots.receive(payload, newestInputSent: self.history.newestSequence) {
         case .failure:
             // A missing baseline or a malformed body: the snapshot is lost to this player.
@@ -283,6 +283,7 @@ final class RealtimeClientCore {
                 return false
             }
             self.experience.snapshotsReceived += 1
+            self.policy.see(message.state)
             if self.firstSnapshotTick == nil { self.firstSnapshotTick = tick }
             if !self.firstSnapshotSeen {
                 self.firstSnapshotSeen = true

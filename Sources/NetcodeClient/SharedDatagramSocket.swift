@@ -14,8 +14,10 @@ import Glibc
 /// measures. The server routes by session id, not by address, so it handles these sessions exactly as
 /// it handles clients with sockets of their own.
 ///
-/// SwiftNIO reads one datagram when the socket becomes readable; the handler then drains the rest itself
-/// (`DatagramReceiver`: `recvmmsg`, 64 at a time, no envelope or address text per datagram). Sending does
+/// The socket is connected to the server, so the kernel delivers nothing from anyone else and keeps the
+/// route to it. SwiftNIO reads one datagram when the socket becomes readable; the handler then drains the
+/// rest itself (`DatagramReceiver.drainConnected`: `recvmmsg`, 64 at a time, no envelope or address per
+/// datagram, one session lookup per datagram for both its prefetch and its delivery). Sending does
 /// not go through SwiftNIO either: the sessions seal their
 /// packets straight into one ``DatagramBatch`` per loop turn, sent with `sendmmsg` at the end of the
 /// turn (same-size runs with UDP segmentation offload: the server still receives each datagram on its
@@ -28,20 +30,16 @@ final class SharedDatagramSocket: RealtimeClientTransport {
     private let descriptor: CInt
     private var closed = false
     private let batch = DatagramBatch()
-    private var server: sockaddr_storage
-    private let serverLength: socklen_t
     private var flushPending = false
+    /// Why the socket could not be connected to the server (an errno; 0 when it is connected): every
+    /// datagram is then reported to its session as failed with it, and nothing is read.
+    private let unreachable: CInt
 
-    private init(channel: any Channel, descriptor: CInt, handler: SharedDatagramHandler) {
+    private init(channel: any Channel, descriptor: CInt, handler: SharedDatagramHandler, unreachable: CInt) {
         self.channel = channel
         self.descriptor = descriptor
         self.handler = handler
-        var storage = sockaddr_storage()
-        self.serverLength = handler.server.withSockAddr { pointer, length in
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: length)) }
-            return socklen_t(length)
-        }
-        self.server = storage
+        self.unreachable = unreachable
     }
 
     /// Sockets by event loop, server and local host; each is only used on its own loop.
@@ -58,14 +56,18 @@ final class SharedDatagramSocket: RealtimeClientTransport {
         let key = Key(loop: ObjectIdentifier(loop), server: server, localHost: localHost)
         return self.registry.withLockedValue { sockets in
             if let existing = sockets[key] { return existing }
-            let made = loop.submit { () -> (NIOLoopBound<SharedDatagramHandler>, CInt) in
+            let made = loop.submit { () -> (NIOLoopBound<SharedDatagramHandler>, CInt, CInt) in
                 let local = try SocketAddress.makeAddressResolvingHost(localHost, port: 0)
                 let descriptor = try DatagramBatch.openSocket(boundTo: local, receiveBuffer: 4 << 20, sendBuffer: 4 << 20)
+                // A server this socket cannot reach (an IPv6 server from an IPv4 socket) leaves it
+                // unconnected: its sessions' datagrams then fail one by one, as they would if sent.
+                let unreachable = DatagramBatch.connect(descriptor, to: server)
                 // Each snapshot's arrival at the socket, so the report can tell its trip from the wait
                 // for this loop to read it.
                 DatagramReceiver.stampArrivals(on: descriptor)
-                return (NIOLoopBound(SharedDatagramHandler(server: server, descriptor: descriptor), eventLoop: loop), descriptor)
-            }.flatMap { handler, descriptor in
+                let handler = SharedDatagramHandler(descriptor: descriptor, delivers: unreachable == 0)
+                return (NIOLoopBound(handler, eventLoop: loop), descriptor, unreachable)
+            }.flatMap { handler, descriptor, unreachable in
                 DatagramBootstrap(group: loop)
                     .channelOption(.datagramVectorReadMessageCount, value: 1)
                     .channelOption(.maxMessagesPerRead, value: 1)
@@ -75,7 +77,7 @@ final class SharedDatagramSocket: RealtimeClientTransport {
                     }
                     .withBoundSocket(descriptor)
                     .map { channel in
-                        let socket = SharedDatagramSocket(channel: channel, descriptor: descriptor, handler: handler.value)
+                        let socket = SharedDatagramSocket(channel: channel, descriptor: descriptor, handler: handler.value, unreachable: unreachable)
                         channel.closeFuture.assumeIsolated().whenComplete { _ in socket.closed = true }
                         return NIOLoopBound(socket, eventLoop: loop)
                     }
@@ -88,13 +90,11 @@ final class SharedDatagramSocket: RealtimeClientTransport {
     }
 
     func register(_ sessionID: UInt32, _ core: RealtimeClientCore) {
-        self.handler.sessions[sessionID] = core
-        self.handler.prefetchHints[sessionID] = (UnsafeRawPointer(Unmanaged.passUnretained(core).toOpaque()), Int32(cacheLines(of: core)))
+        self.handler.register(sessionID, core)
     }
 
     func unregister(_ sessionID: UInt32) {
-        self.handler.sessions[sessionID] = nil
-        self.handler.prefetchHints[sessionID] = nil
+        self.handler.unregister(sessionID)
     }
 
     /// Appends the packet to this turn's batch; every datagram queued during the turn leaves in one
@@ -103,11 +103,8 @@ final class SharedDatagramSocket: RealtimeClientTransport {
         let start = self.batch.beginDatagram()
         write(&self.batch.buffer)
         let size = self.batch.buffer.writerIndex - start
-        withUnsafePointer(to: &self.server) { storage in
-            storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                self.batch.endDatagram(startingAt: start, to: address, length: self.serverLength, tag: session.start.sessionID)
-            }
-        }
+        // To the server: the socket is connected to it.
+        self.batch.endDatagram(startingAt: start, tag: session.start.sessionID)
         if !self.flushPending {
             self.flushPending = true
             self.channel.eventLoop.assumeIsolated().execute { self.flush() }
@@ -120,6 +117,8 @@ final class SharedDatagramSocket: RealtimeClientTransport {
         let failed = { (session: UInt32, bytes: Int, _: CInt) -> Void in self.handler.sessions[session]?.sendFailed(bytes: bytes) }
         if self.closed {
             self.batch.discard(errno: EBADF, failed: failed)
+        } else if self.unreachable != 0 {
+            self.batch.discard(errno: self.unreachable, failed: failed)
         } else {
             // Every datagram goes to the server, most of one size: segmentation offload applies.
             self.batch.send(on: self.descriptor, segmenting: true, failed: failed)
@@ -127,48 +126,85 @@ final class SharedDatagramSocket: RealtimeClientTransport {
     }
 }
 
-/// Hands each datagram from the server to the session it names; anything else is ignored.
+/// Hands each datagram from the server to the session it names; anything else is ignored. The socket
+/// is connected to the server, so every datagram on it comes from the server's address.
 final class SharedDatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
-    let server: SocketAddress
-    var sessions: [UInt32: RealtimeClientCore] = [:]
-    /// Where each session lies in memory and how many cache lines it spans, to prefetch it for every
-    /// datagram of a batch before the first is handled (as the server's shard does): plain addresses, so
-    /// a lookup retains nothing. Kept with `sessions` by the socket; a stale one is never dereferenced.
-    var prefetchHints: [UInt32: (address: UnsafeRawPointer, lines: Int32)] = [:]
+    /// The sessions on this socket, by session id.
+    private(set) var sessions: [UInt32: RealtimeClientCore] = [:]
+    /// The same sessions unretained, with the cache lines each spans: what a drain looks up for every
+    /// datagram, once, to prefetch its session before the batch's first datagram is handled and then to
+    /// deliver it. A lookup here touches nothing of the session (a retain would wait for its cache line
+    /// there and then, and the prefetch would come too late).
+    private var hints: [UInt32: (session: Unmanaged<RealtimeClientCore>, lines: Int32)] = [:]
+    /// The session each datagram of the batch being drained goes to, by its index in the batch (nil:
+    /// none), set when the batch is looked ahead at.
+    private let batchSessions: UnsafeMutablePointer<Unmanaged<RealtimeClientCore>?>
+    private let batchCapacity: Int
+    /// Sessions unregistered while a batch is being delivered, kept alive until it is done (the batch
+    /// holds them unretained). Delivering to a session that has ended does nothing.
+    private var retired: [RealtimeClientCore] = []
+    private var draining = false
     /// The socket, drained after the channel's own read of each turn (nil once the channel is inactive).
     private var descriptor: CInt?
     private let receiver = DatagramReceiver()
+    /// False for a socket that could not be connected to the server: anything it reads could come from
+    /// anyone, and is dropped unread.
+    private let delivers: Bool
 
-    init(server: SocketAddress, descriptor: CInt) {
-        self.server = server
+    init(descriptor: CInt, delivers: Bool) {
         self.descriptor = descriptor
+        self.delivers = delivers
+        self.batchCapacity = self.receiver.batchCapacity
+        self.batchSessions = .allocate(capacity: self.batchCapacity)
+        self.batchSessions.initialize(repeating: nil, count: self.batchCapacity)
+    }
+
+    deinit {
+        self.batchSessions.deallocate()
+    }
+
+    func register(_ sessionID: UInt32, _ core: RealtimeClientCore) {
+        if let previous = self.sessions.updateValue(core, forKey: sessionID), self.draining { self.retired.append(previous) }
+        self.hints[sessionID] = (Unmanaged.passUnretained(core), Int32(cacheLines(of: core)))
+    }
+
+    func unregister(_ sessionID: UInt32) {
+        if let previous = self.sessions.removeValue(forKey: sessionID), self.draining { self.retired.append(previous) }
+        self.hints[sessionID] = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
-        self.deliver(envelope.data, from: envelope.remoteAddress)
+        guard self.delivers, let session = PacketHeader.peekSessionID(envelope.data) else { return }
+        self.sessions[session]?.receive(envelope.data)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         guard let descriptor else { return }
-        self.receiver.drain(descriptor, lookAhead: { bytes in
-            guard let session = PacketHeader.sessionIDHint(bytes), let hint = self.prefetchHints[session] else { return }
-            prefetch(hint.address, lines: Int(hint.lines))
-        }) { datagram, address in
-            self.deliver(datagram, from: address, arrival: self.receiver.arrival)
+        self.draining = true
+        self.receiver.drainConnected(descriptor, lookAhead: { index, bytes in
+            guard self.delivers, let id = PacketHeader.sessionIDHint(bytes), let hint = self.hints[id] else {
+                self.batchSessions[index] = nil
+                return
+            }
+            prefetch(UnsafeRawPointer(hint.session.toOpaque()), lines: Int(hint.lines))
+            self.batchSessions[index] = hint.session
+        }) { index, datagram in
+            guard let session = self.batchSessions[index] else { return }
+            self.batchSessions[index] = nil
+            // Registered when the batch was looked ahead at, and kept alive by `retired` since if it
+            // was unregistered in between.
+            session._withUnsafeGuaranteedRef { $0.receive(datagram, arrival: self.receiver.arrival) }
         }
+        self.draining = false
+        self.retired.removeAll(keepingCapacity: true)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         self.descriptor = nil
         context.fireChannelInactive()
-    }
-
-    private func deliver(_ datagram: ByteBuffer, from address: SocketAddress, arrival: UInt64 = 0) {
-        guard address == self.server, let session = PacketHeader.peekSessionID(datagram) else { return }
-        self.sessions[session]?.receive(datagram, arrival: arrival)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

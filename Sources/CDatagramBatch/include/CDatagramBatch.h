@@ -14,7 +14,8 @@
 extern "C" {
 #endif
 
-/// One datagram of a batch: `length` bytes at `offset` in the batch's buffer, to `address`.
+/// One datagram of a batch: `length` bytes at `offset` in the batch's buffer, to `address` (with an
+/// `address_length` of 0: to the peer of the connected socket it is sent on).
 /// `error` is set by netcode_datagram_send_batch: 0 when the kernel took the datagram, else its errno.
 typedef struct {
     uint32_t offset;

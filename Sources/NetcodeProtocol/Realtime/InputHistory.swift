@@ -13,8 +13,14 @@ public struct InputHistory: Sendable {
     /// The sequence of the newest input, 0 before the first.
     public private(set) var newestSequence: UInt32 = 0
 
-    private var commands: [InputCommand]
-    private var times: [UInt64]
+    /// Each remembered input with its time, side by side: appending one touches one array (a swarm's
+    /// thousands of histories are cold by their next input, and each array touched is a cache miss).
+    private struct Entry {
+        var time: UInt64
+        var command: InputCommand
+    }
+
+    private var entries: [Entry]
 
     /// - Parameters:
     ///   - redundancy: inputs per message, clamped to 1...16. 5 covers four lost packets in a row at
@@ -23,8 +29,7 @@ public struct InputHistory: Sendable {
     public init(redundancy: Int = 5, capacity: Int = 256) {
         self.redundancy = min(max(redundancy, 1), InputMessage.maxInputs)
         self.capacity = max(capacity, self.redundancy)
-        self.commands = Array(repeating: InputCommand(), count: self.capacity)
-        self.times = Array(repeating: 0, count: self.capacity)
+        self.entries = Array(repeating: Entry(time: 0, command: InputCommand()), count: self.capacity)
     }
 
     /// Records this frame's input.
@@ -33,8 +38,7 @@ public struct InputHistory: Sendable {
     public mutating func append(_ command: InputCommand, now: UInt64) -> UInt32 {
         newestSequence &+= 1
         let slot = Int(newestSequence % UInt32(capacity))
-        commands[slot] = command
-        times[slot] = now
+        entries[slot] = Entry(time: now, command: command)
         return newestSequence
     }
 
@@ -44,7 +48,7 @@ public struct InputHistory: Sendable {
         guard newestSequence > 0 else { return nil }
         let count = Int(min(UInt32(redundancy), newestSequence))
         let first = newestSequence - UInt32(count) + 1
-        let inputs = (0..<count).map { commands[slot(first + UInt32($0))] }
+        let inputs = (0..<count).map { entries[slot(first + UInt32($0))].command }
         return InputMessage(newestSequence: newestSequence, inputs: inputs)
     }
 
@@ -54,18 +58,18 @@ public struct InputHistory: Sendable {
         guard newestSequence > 0 else { return false }
         let count = Int(min(UInt32(redundancy), newestSequence))
         let first = newestSequence - UInt32(count) + 1
-        InputMessage.write(newestSequence: newestSequence, count: count, into: &buffer) { commands[slot(first + UInt32($0))] }
+        InputMessage.write(newestSequence: newestSequence, count: count, into: &buffer) { entries[slot(first + UInt32($0))].command }
         return true
     }
 
     /// The input with this sequence, if it is still remembered.
     public func input(_ sequence: UInt32) -> InputCommand? {
-        isRemembered(sequence) ? commands[slot(sequence)] : nil
+        isRemembered(sequence) ? entries[slot(sequence)].command : nil
     }
 
     /// When the input with this sequence was appended, if it is still remembered.
     public func recordedAt(_ sequence: UInt32) -> UInt64? {
-        isRemembered(sequence) ? times[slot(sequence)] : nil
+        isRemembered(sequence) ? entries[slot(sequence)].time : nil
     }
 
     private func isRemembered(_ sequence: UInt32) -> Bool {

@@ -61,7 +61,9 @@ public struct PacketHeader: Sendable, Hashable {
     }
 
     /// The session id field of raw datagram bytes at least a packet long, unchecked otherwise: a hint
-    /// for what to prefetch before the datagram is handled. Routing uses ``peekSessionID(_:)``.
+    /// for what to prefetch before the datagram is handled. The server routes with ``peekSessionID(_:)``;
+    /// a swarm's shared socket routes by the hint, since the session it names opens (parses and
+    /// authenticates) every packet itself.
     public static func sessionIDHint(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
         guard bytes.count >= RealtimePacket.minPacketSize, bytes.count <= RealtimePacket.maxPacketSize else { return nil }
         return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 1, as: UInt32.self))

@@ -17,21 +17,31 @@ extension SnapshotCodec {
         coins: Bool,
         from buffer: inout ByteBuffer
     ) throws(RealtimeDecodingError) -> SnapshotState {
-        // The baseline's lists are sorted by id and the body's ids are increasing, so each list is read
-        // with a cursor into the baseline and the result is one merge: no dictionaries, no sets.
+        // The baseline's lists are sorted by id and the body's ids are increasing, so the players are
+        // read with a cursor into the baseline straight into the result, in one pass: the baseline's
+        // entries below each changed id are copied, the changed one takes its place or is added. No
+        // dictionaries, no sets, no list of changes (one allocation, the result's).
         let basePlayers = baseline.players
         guard let changedCount = buffer.readInteger(as: UInt8.self) else { throw .malformed("changed player count missing") }
-        var changed: [PlayerSnapshot] = []
-        changed.reserveCapacity(Int(changedCount))
+        var players: [PlayerSnapshot] = []
+        players.reserveCapacity(basePlayers.count + Int(changedCount))
+        var changedIDs = PlayerIDSet()
         var cursor = 0
+        var previousID = -1
         for _ in 0..<changedCount {
-            let previousID = changed.last.map { Int($0.id) } ?? -1
             let player = try readChangedPlayer(from: &buffer, previousID: previousID) { id in
-                while cursor < basePlayers.count, basePlayers[cursor].id < id { cursor += 1 }
+                while cursor < basePlayers.count, basePlayers[cursor].id < id {
+                    players.append(basePlayers[cursor])
+                    cursor += 1
+                }
                 return cursor < basePlayers.count && basePlayers[cursor].id == id ? basePlayers[cursor] : nil
             }
-            changed.append(player)
+            if cursor < basePlayers.count, basePlayers[cursor].id == player.id { cursor += 1 }
+            players.append(player)
+            changedIDs.insert(player.id)
+            previousID = Int(player.id)
         }
+        if cursor < basePlayers.count { players.append(contentsOf: basePlayers[cursor...]) }
 
         var removedCount: UInt8 = 0
         if removedPlayers {
@@ -39,20 +49,19 @@ extension SnapshotCodec {
             guard count > 0 else { throw .malformed("an announced removed-player list is empty") }
             removedCount = count
         }
-        var removed: [UInt8] = []
-        removed.reserveCapacity(Int(removedCount))
+        var removedIDs = PlayerIDSet()
+        var lastRemoved = -1
         cursor = 0
-        var changedCursor = 0
         for _ in 0..<removedCount {
             guard let id = buffer.readInteger(as: UInt8.self) else { throw .malformed("removed player id truncated") }
-            guard Int(id) > (removed.last.map(Int.init) ?? -1) else { throw .malformed("removed player ids not increasing") }
+            guard Int(id) > lastRemoved else { throw .malformed("removed player ids not increasing") }
             while cursor < basePlayers.count, basePlayers[cursor].id < id { cursor += 1 }
-            while changedCursor < changed.count, changed[changedCursor].id < id { changedCursor += 1 }
-            guard cursor < basePlayers.count, basePlayers[cursor].id == id,
-                  !(changedCursor < changed.count && changed[changedCursor].id == id)
+            guard cursor < basePlayers.count, basePlayers[cursor].id == id, !changedIDs.contains(id)
             else { throw .malformed("removed player \(id) is not in the baseline or was also changed") }
-            removed.append(id)
+            removedIDs.insert(id)
+            lastRemoved = Int(id)
         }
+        if removedCount > 0 { players.removeAll { removedIDs.contains($0.id) } }
 
         let changedCoins = coins ? try readCoins(from: &buffer, what: "changed coin") : []
         let baseCoins = baseline.coins
@@ -65,7 +74,7 @@ extension SnapshotCodec {
         var removedCoins: [UInt16] = []
         removedCoins.reserveCapacity(Int(removedCoinCount))
         cursor = 0
-        changedCursor = 0
+        var changedCursor = 0
         for _ in 0..<removedCoinCount {
             guard let id = buffer.readInteger(as: UInt16.self) else { throw .malformed("removed coin id truncated") }
             guard Int(id) > (removedCoins.last.map(Int.init) ?? -1) else { throw .malformed("removed coin ids not increasing") }
@@ -78,8 +87,12 @@ extension SnapshotCodec {
         }
         return SnapshotState(
             tick: tick,
-            sortedPlayers: merge(basePlayers, changed: changed, removed: removed, id: \.id),
-            sortedCoins: merge(baseCoins, changed: changedCoins, removed: removedCoins, id: \.id)
+            sortedPlayers: players,
+            // Most deltas leave the coins as they were: the baseline's list is shared, not copied.
+            sortedCoins: coins ? merge(baseCoins, changed: changedCoins, removed: removedCoins, id: \.id) : baseCoins,
+            // The changes' ids are increasing (refused otherwise) and replace the baseline's own: from a
+            // baseline without repeated ids, the lists have none either.
+            knownUnique: baseline.hasUniqueIDs
         )
     }
 
@@ -174,5 +187,30 @@ extension SnapshotCodec {
             player.flags = flags
         }
         return player
+    }
+}
+
+/// A set of player ids (0...255) in four words, on the stack.
+struct PlayerIDSet {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    mutating func insert(_ id: UInt8) {
+        let bit = UInt64(1) << (id & 63)
+        switch id >> 6 {
+        case 0: words.0 |= bit
+        case 1: words.1 |= bit
+        case 2: words.2 |= bit
+        default: words.3 |= bit
+        }
+    }
+
+    func contains(_ id: UInt8) -> Bool {
+        let bit = UInt64(1) << (id & 63)
+        switch id >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
+        }
     }
 }

@@ -25,6 +25,9 @@ public struct SnapshotReceiver: Sendable {
     public private(set) var stats = Stats()
     /// The newest snapshot decoded so far (by tick).
     public private(set) var newest: SnapshotMessage?
+    /// The tick of ``newest``, kept apart so that reading it copies nothing (`newest?.state.tick` copies
+    /// the message, retaining its lists, for one number).
+    public private(set) var newestTick: UInt32?
     private var history: SnapshotRing
 
     /// - Parameter capacity: states kept as baselines; 64 is two seconds at 30 ticks/s.
@@ -40,7 +43,7 @@ public struct SnapshotReceiver: Sendable {
     public mutating func receive(_ payload: ByteBuffer, newestInputSent: UInt32? = nil) -> Result<SnapshotMessage, RealtimeDecodingError> {
         let message: SnapshotMessage
         do {
-            message = try SnapshotCodec.decode(payload, newestTick: newest?.state.tick, newestInputSent: newestInputSent) {
+            message = try SnapshotCodec.decode(payload, newestTick: newestTick, newestInputSent: newestInputSent) {
                 history.state(at: $0)
             }
         } catch {
@@ -52,10 +55,11 @@ public struct SnapshotReceiver: Sendable {
         }
         if message.baselineTick == nil { stats.decodedFull += 1 } else { stats.decodedDelta += 1 }
         history.insert(message.state)
-        if let newest, newest.state.tick >= message.state.tick {
+        if let newestTick, newestTick >= message.state.tick {
             stats.stale += 1
         } else {
             newest = message
+            newestTick = message.state.tick
         }
         return .success(message)
     }

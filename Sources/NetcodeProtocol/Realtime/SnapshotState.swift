@@ -52,13 +52,17 @@ public struct SnapshotState: Sendable, Equatable {
             && zip(self.coins, self.coins.dropFirst()).allSatisfy { $0.id != $1.id }
     }
 
-    /// A state from lists already sorted by id (the delta decoder builds them by a merge).
-    init(tick: UInt32, sortedPlayers: [PlayerSnapshot], sortedCoins: [CoinSnapshot]) {
+    /// A state from lists already sorted by id (the delta decoder builds them by a merge). With
+    /// `knownUnique`, the caller knows no id repeats and the lists are not scanned again: the delta
+    /// decoder's lists are strictly increasing whenever its baseline's are (it refuses repeated or
+    /// unordered ids in a delta itself), which saves a scan of every snapshot.
+    init(tick: UInt32, sortedPlayers: [PlayerSnapshot], sortedCoins: [CoinSnapshot], knownUnique: Bool = false) {
         self.tick = tick
         self.players = sortedPlayers
         self.coins = sortedCoins
-        self.hasUniqueIDs = zip(sortedPlayers, sortedPlayers.dropFirst()).allSatisfy { $0.id < $1.id }
-            && zip(sortedCoins, sortedCoins.dropFirst()).allSatisfy { $0.id < $1.id }
+        self.hasUniqueIDs = knownUnique
+            || (zip(sortedPlayers, sortedPlayers.dropFirst()).allSatisfy { $0.id < $1.id }
+                && zip(sortedCoins, sortedCoins.dropFirst()).allSatisfy { $0.id < $1.id })
     }
 
     /// Whether no two players and no two coins share an id (the codec refuses states where they do).

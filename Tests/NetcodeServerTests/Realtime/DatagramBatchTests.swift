@@ -187,6 +187,62 @@ struct DatagramBatchTests {
         #expect(reads.contains { $0 > 1 }, "reads of \(reads)")
     }
 
+    @Test("a connected socket sends to its peer without an address, and drains only its peer's datagrams, by index")
+    func connectedSocketTalksToItsPeerOnly() throws {
+        let peer = try LoopbackReceiver()
+        let stranger = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        let connected = try DatagramBatch.openSocket(boundTo: SocketAddress(ipAddress: "127.0.0.1", port: 0))
+        defer { peer.close(); Glibc.close(stranger); Glibc.close(connected) }
+        #expect(DatagramBatch.connect(connected, to: peer.address) == 0)
+        let ownAddress = try SocketAddress(ipAddress: "127.0.0.1", port: Self.port(of: connected))
+
+        // Out, with no address: each datagram reaches the peer, segmented runs included.
+        let batch = DatagramBatch()
+        var expected: [[UInt8]] = []
+        for index in 0..<40 {
+            let bytes = [UInt8](repeating: UInt8(index), count: index < 30 ? 48 : 10 + index)
+            let start = batch.beginDatagram()
+            batch.buffer.writeBytes(bytes)
+            batch.endDatagram(startingAt: start, tag: UInt32(index))
+            expected.append(bytes)
+        }
+        #expect(batch.send(on: connected, segmenting: true) { tag, _, code in Issue.record("datagram \(tag) refused: \(code)") } == 40)
+        #expect(try peer.receive(count: 40) == expected)
+
+        // In: a stranger's datagrams, sent first, never reach it; the peer's do, each handed over with
+        // the index its look-ahead saw.
+        let toConnected = DatagramBatch()
+        for index in 0..<5 {
+            let start = toConnected.beginDatagram()
+            toConnected.buffer.writeBytes([0xEE, UInt8(index)])
+            toConnected.endDatagram(startingAt: start, to: ownAddress, tag: 0)
+        }
+        #expect(toConnected.send(on: stranger) { _, _, _ in } == 5)
+        var replies: [[UInt8]] = []
+        for index in 0..<12 {
+            let start = toConnected.beginDatagram()
+            toConnected.buffer.writeBytes([0xAA, UInt8(index)])
+            toConnected.endDatagram(startingAt: start, to: ownAddress, tag: 0)
+            replies.append([0xAA, UInt8(index)])
+        }
+        #expect(toConnected.send(on: peer.descriptor) { _, _, _ in } == 12)
+        let reader = DatagramReceiver(datagramsPerCall: 8, slotSize: 256)
+        var seen: [Int: [UInt8]] = [:]
+        var delivered: [[UInt8]] = []
+        while delivered.count < 12 {
+            var poller = pollfd(fd: connected, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 30_000) == 1 else { break }
+            reader.drainConnected(connected, lookAhead: { index, bytes in
+                #expect(index < reader.batchCapacity)
+                seen[index] = Array(bytes)
+            }) { index, datagram in
+                #expect(seen[index] == Array(datagram.readableBytesView), "the body of index \(index) is the datagram looked ahead at there")
+                delivered.append(Array(datagram.readableBytesView))
+            }
+        }
+        #expect(delivered == replies, "the peer's datagrams, in order, and none of the stranger's")
+    }
+
     @Test("an object's cache lines cover its allocation")
     func cacheLinesCoverTheObject() {
         final class Small { var value = 1 }
