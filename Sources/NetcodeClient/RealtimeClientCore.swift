@@ -222,6 +222,22 @@ final class RealtimeClientCore {
         _ = self.sink?.window.staleness.record((now - shown) / 1000)
     }
 
+    /// Starts loading the memory the next frame touches outside this object (the input history's and
+    /// the sent-packet log's next slots), for a caller that runs thousands of frames in a row: the frame
+    /// clock calls it a few sessions ahead, once this object's own lines have had time to arrive.
+    func prefetchFrame() {
+        self.history.hotLines { prefetch($0, lines: 1) }
+        self.connection.hotLines(sending: true) { prefetch($0, lines: 1) }
+    }
+
+    /// Likewise for the next snapshot received: the sent-packet log's newest slot (its acks), the input
+    /// history's newest (input→ack) and the kept states' next slots.
+    func prefetchReceive() {
+        self.connection.hotLines(sending: false) { prefetch($0, lines: 1) }
+        self.history.hotLines { prefetch($0, lines: 1) }
+        self.snapshots.hotLines { prefetch($0, lines: 1) }
+    }
+
     /// A packet from the server (a datagram, or a realtime frame over TCP).
     /// Takes a packet in. `arrival` is when it reached the socket (the kernel's receive timestamp, on the
     /// monotonic clock), 0 where the transport does not know.
@@ -537,6 +553,9 @@ final class FrameClock {
             if index < self.phases[phase].count {
                 let ahead = index - Self.prefetchDistance
                 if ahead >= 0, ahead < self.phases[phase].count { self.prefetchSession(self.phases[phase][ahead]) }
+                // Half as far ahead, the lines that session's frame reaches through its own (loaded by now).
+                let near = index - Self.prefetchDistance / 2
+                if near >= 0, near < self.phases[phase].count { self.phases[phase][near].prefetchFrame() }
                 self.phases[phase][index].frame(now: now, due: UInt64(self.next.uptimeNanoseconds))
             }
             index -= 1

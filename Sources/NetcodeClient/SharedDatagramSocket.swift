@@ -192,6 +192,10 @@ final class SharedDatagramHandler: ChannelInboundHandler {
             prefetch(UnsafeRawPointer(hint.session.toOpaque()), lines: Int(hint.lines))
             self.batchSessions[index] = hint.session
         }) { index, datagram in
+            // Two datagrams ahead, the lines that session's snapshot reaches through its own (loaded by now).
+            if index + 2 < self.batchCapacity, let ahead = self.batchSessions[index + 2] {
+                ahead._withUnsafeGuaranteedRef { $0.prefetchReceive() }
+            }
             guard let session = self.batchSessions[index] else { return }
             self.batchSessions[index] = nil
             // Registered when the batch was looked ahead at, and kept alive by `retired` since if it

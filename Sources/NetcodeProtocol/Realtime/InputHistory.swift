@@ -15,12 +15,12 @@ public struct InputHistory: Sendable {
 
     /// Each remembered input with its time, side by side: appending one touches one array (a swarm's
     /// thousands of histories are cold by their next input, and each array touched is a cache miss).
-    private struct Entry {
+    struct Entry {
         var time: UInt64
         var command: InputCommand
     }
 
-    private var entries: [Entry]
+    var entries: [Entry]
 
     /// - Parameters:
     ///   - redundancy: inputs per message, clamped to 1...16. 5 covers four lost packets in a row at
@@ -76,7 +76,7 @@ public struct InputHistory: Sendable {
         sequence > 0 && sequence <= newestSequence && newestSequence - sequence < UInt32(capacity)
     }
 
-    private func slot(_ sequence: UInt32) -> Int {
+    func slot(_ sequence: UInt32) -> Int {
         Int(sequence % UInt32(capacity))
     }
 }

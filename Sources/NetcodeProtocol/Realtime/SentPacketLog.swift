@@ -20,7 +20,7 @@ struct SentPacketLog: Sendable {
     private static let ackedBit: UInt64 = 1 << 63
     private static let none: UInt64 = .max
 
-    private var slots: [UInt64] = Array(repeating: SentPacketLog.none, count: SentPacketLog.capacity)
+    var slots: [UInt64] = Array(repeating: SentPacketLog.none, count: SentPacketLog.capacity)
     /// One past the newest sequence recorded.
     private var end: UInt64 = 0
 
@@ -61,7 +61,7 @@ struct SentPacketLog: Sendable {
         return slots[index] == Self.none ? nil : index
     }
 
-    private static func slot(_ sequence: UInt64) -> Int {
+    static func slot(_ sequence: UInt64) -> Int {
         Int(truncatingIfNeeded: sequence) & (capacity - 1)
     }
 }

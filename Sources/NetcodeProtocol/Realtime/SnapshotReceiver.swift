@@ -28,7 +28,7 @@ public struct SnapshotReceiver: Sendable {
     /// The tick of ``newest``, kept apart so that reading it copies nothing (`newest?.state.tick` copies
     /// the message, retaining its lists, for one number).
     public private(set) var newestTick: UInt32?
-    private var history: SnapshotRing
+    var history: SnapshotRing
 
     /// - Parameter capacity: states kept as baselines; 64 is two seconds at 30 ticks/s.
     public init(capacity: Int = 64) {

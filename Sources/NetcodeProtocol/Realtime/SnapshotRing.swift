@@ -2,7 +2,7 @@
 /// tick takes over a slot; an older one never evicts a newer one.
 public struct SnapshotRing: Sendable {
     public let capacity: Int
-    private var slots: [SnapshotState?]
+    var slots: [SnapshotState?]
 
     /// - Parameter capacity: slots, at least 1.
     public init(capacity: Int) {
@@ -22,7 +22,7 @@ public struct SnapshotRing: Sendable {
         return state
     }
 
-    private func slot(_ tick: UInt32) -> Int {
+    func slot(_ tick: UInt32) -> Int {
         Int(tick % UInt32(capacity))
     }
 }

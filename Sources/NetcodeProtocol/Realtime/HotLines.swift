@@ -1,0 +1,55 @@
+/// Where in memory the next packet a connection sends or receives will read and write, for a caller that
+/// handles thousands of sessions and wants those cache lines loading before it gets to them (a swarm's
+/// loop prefetches them a few sessions ahead). Only addresses: nothing is read or retained, and a wrong
+/// guess costs a wasted prefetch, never a fault or a changed result.
+///
+/// The methods are `mutating` (they change nothing) for the reason ``RealtimeConnection/startPacket(type:in:)``
+/// is: called on a property of a class, a non-mutating method took a copy of the whole value, retaining
+/// its arrays, which reads the very lines it was meant to leave alone.
+extension Array {
+    /// The address of element `index` (modulo the count the caller knows, unchecked) and of the array's
+    /// header just before the elements (its reference count is read by every mutation's uniqueness
+    /// check); nothing for an empty or non-native array. Reads neither.
+    func hotLines(element index: Int, _ body: (UnsafeRawPointer) -> Void) {
+        guard let base = self._baseAddressIfContiguous else { return }
+        let elements = UnsafeRawPointer(base)
+        body(elements - 24)
+        body(elements + index * MemoryLayout<Element>.stride)
+    }
+}
+
+extension RealtimeConnection {
+    /// The lines the next ``finishPacket(_:now:)`` (sending) or ``open(_:now:)`` of a peer's packet that
+    /// acks our newest (receiving) will touch beyond the connection itself: the sent-packet log's header
+    /// and slot.
+    public mutating func hotLines(sending: Bool, _ body: (UnsafeRawPointer) -> Void) {
+        self.sent.hotLines(sequence: sending ? self.nextSequence : (self.nextSequence > 0 ? self.nextSequence - 1 : 0), body)
+    }
+}
+
+extension SentPacketLog {
+    mutating func hotLines(sequence: UInt64, _ body: (UnsafeRawPointer) -> Void) {
+        self.slots.hotLines(element: Self.slot(sequence), body)
+    }
+}
+
+extension InputHistory {
+    /// The lines the next ``append(_:now:)`` and a lookup of the newest inputs (``recordedAt(_:)``) touch.
+    public mutating func hotLines(_ body: (UnsafeRawPointer) -> Void) {
+        self.entries.hotLines(element: self.slot(self.newestSequence &+ 1), body)
+    }
+}
+
+extension SnapshotReceiver {
+    /// The lines the next snapshot's decoding touches in the kept states: the slot it will fill and, near
+    /// it, the slots of its likely baselines.
+    public mutating func hotLines(_ body: (UnsafeRawPointer) -> Void) {
+        self.history.hotLines(tick: (self.newestTick ?? 0) &+ 1, body)
+    }
+}
+
+extension SnapshotRing {
+    mutating func hotLines(tick: UInt32, _ body: (UnsafeRawPointer) -> Void) {
+        self.slots.hotLines(element: self.slot(tick), body)
+    }
+}
