@@ -238,6 +238,12 @@ final class RealtimeClientCore {
         self.snapshots.hotLines { prefetch($0, lines: 1) }
     }
 
+    /// One level further, once ``prefetchReceive()``'s lines have arrived: the lists of the kept states
+    /// the next snapshot releases and decodes against.
+    func prefetchReceiveLists() {
+        self.snapshots.listHotLines { prefetch($0, lines: 1) }
+    }
+
     /// A packet from the server (a datagram, or a realtime frame over TCP).
     /// Takes a packet in. `arrival` is when it reached the socket (the kernel's receive timestamp, on the
     /// monotonic clock), 0 where the transport does not know.

@@ -196,6 +196,10 @@ final class SharedDatagramHandler: ChannelInboundHandler {
             if index + 2 < self.batchCapacity, let ahead = self.batchSessions[index + 2] {
                 ahead._withUnsafeGuaranteedRef { $0.prefetchReceive() }
             }
+            // One ahead, the lists those lines lead to.
+            if index + 1 < self.batchCapacity, let next = self.batchSessions[index + 1] {
+                next._withUnsafeGuaranteedRef { $0.prefetchReceiveLists() }
+            }
             guard let session = self.batchSessions[index] else { return }
             self.batchSessions[index] = nil
             // Registered when the batch was looked ahead at, and kept alive by `retired` since if it

@@ -18,6 +18,20 @@ extension Array {
     }
 }
 
+extension Array {
+    /// Where the elements lie, as a number (0 for an empty or non-native array), for ``listLines(at:_:)``.
+    var storageAddress: UInt {
+        self._baseAddressIfContiguous.map { UInt(bitPattern: $0) } ?? 0
+    }
+
+    /// The header and the first two lines of elements of an array whose ``storageAddress`` was `address`.
+    static func listLines(at address: UInt, _ body: (UnsafeRawPointer) -> Void) {
+        guard let elements = UnsafeRawPointer(bitPattern: address) else { return }
+        body(elements - 24)
+        body(elements + 64)
+    }
+}
+
 extension RealtimeConnection {
     /// The lines the next ``finishPacket(_:now:)`` (sending) or ``open(_:now:)`` of a peer's packet that
     /// acks our newest (receiving) will touch beyond the connection itself: the sent-packet log's header
@@ -48,8 +62,26 @@ extension SnapshotReceiver {
     }
 }
 
+extension SnapshotReceiver {
+    /// One level further than ``hotLines(_:)``, once the slots it names have arrived: the lists of the
+    /// state the next snapshot will evict (released then) and of the newest two (its likely baselines,
+    /// read then).
+    public mutating func listHotLines(_ body: (UnsafeRawPointer) -> Void) {
+        guard let newest = self.newestTick else { return }
+        self.history.listHotLines(tick: newest &+ 1, body)
+        self.history.listHotLines(tick: newest, body)
+        self.history.listHotLines(tick: newest &- 1, body)
+    }
+}
+
 extension SnapshotRing {
     mutating func hotLines(tick: UInt32, _ body: (UnsafeRawPointer) -> Void) {
         self.slots.hotLines(element: self.slot(tick), body)
+    }
+
+    mutating func listHotLines(tick: UInt32, _ body: (UnsafeRawPointer) -> Void) {
+        let index = self.slot(tick)
+        [PlayerSnapshot].listLines(at: self.slots[index].players, body)
+        [CoinSnapshot].listLines(at: self.slots[index].coins, body)
     }
 }

@@ -2,23 +2,31 @@
 /// tick takes over a slot; an older one never evicts a newer one.
 public struct SnapshotRing: Sendable {
     public let capacity: Int
-    var slots: [SnapshotState?]
+    var slots: [Slot]
+
+    /// A kept state, and where its lists lie in memory (their addresses as numbers; 0 for none): what
+    /// ``SnapshotReceiver/listHotLines(_:)`` prefetches without reading the state, which a retain would.
+    struct Slot: Sendable {
+        var state: SnapshotState?
+        var players: UInt = 0
+        var coins: UInt = 0
+    }
 
     /// - Parameter capacity: slots, at least 1.
     public init(capacity: Int) {
         self.capacity = max(capacity, 1)
-        self.slots = Array(repeating: nil, count: self.capacity)
+        self.slots = Array(repeating: Slot(state: nil), count: self.capacity)
     }
 
     public mutating func insert(_ state: SnapshotState) {
         let index = slot(state.tick)
-        if let existing = slots[index], existing.tick > state.tick { return }
-        slots[index] = state
+        if let existing = slots[index].state, existing.tick > state.tick { return }
+        slots[index] = Slot(state: state, players: state.players.storageAddress, coins: state.coins.storageAddress)
     }
 
     /// The state for `tick`, if still kept.
     public func state(at tick: UInt32) -> SnapshotState? {
-        guard let state = slots[slot(tick)], state.tick == tick else { return nil }
+        guard let state = slots[slot(tick)].state, state.tick == tick else { return nil }
         return state
     }
 
