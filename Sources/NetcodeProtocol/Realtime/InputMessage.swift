@@ -47,13 +47,20 @@ public struct InputMessage: Sendable, Hashable {
     /// from `input(index)`: how a sender writes a message in place without building it.
     @inline(__always)
     static func write(newestSequence: UInt32, count: Int, into buffer: inout ByteBuffer, input: (Int) -> InputCommand) {
-        buffer.writeInteger(newestSequence)
-        buffer.writeInteger(UInt8(count))
-        for index in 0..<count {
-            let command = input(index)
-            buffer.writeInteger(command.moveX)
-            buffer.writeInteger(command.moveY)
-            buffer.writeInteger(command.buttons)
+        // Into one reservation, byte by byte (big-endian, as ByteBuffer's writeInteger): one capacity
+        // and uniqueness check for the payload instead of one per field.
+        let size = 5 + count * InputCommand.size
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
+            memory.storeBytes(of: newestSequence.bigEndian, toByteOffset: 0, as: UInt32.self)
+            memory[4] = UInt8(truncatingIfNeeded: count)
+            for index in 0..<count {
+                let command = input(index)
+                let offset = 5 + index * InputCommand.size
+                memory[offset] = UInt8(bitPattern: command.moveX)
+                memory[offset + 1] = UInt8(bitPattern: command.moveY)
+                memory[offset + 2] = command.buttons
+            }
+            return size
         }
     }
 
