@@ -103,11 +103,13 @@ public struct SwarmReport: Codable, Sendable {
         /// Gaps between snapshots over the stall threshold, and per player-minute (every bot is playing).
         public var stalls: Int
         public var stallsPerMinute: Double
+        /// Snapshot ticks the server skipped or merged within the window (see ``SwarmReport/serverTicksMissed``).
+        public var serverTicksMissed: Int
 
         enum CodingKeys: String, CodingKey {
             case seconds, snapshotLatencyMs = "snapshot_latency_ms", arrivalLatencyMs = "arrival_latency_ms"
             case stalenessMs = "staleness_ms", inputAckMs = "input_ack_ms"
-            case generator, stalls, stallsPerMinute = "stalls_per_minute"
+            case generator, stalls, stallsPerMinute = "stalls_per_minute", serverTicksMissed = "server_ticks_missed"
         }
     }
 
@@ -215,7 +217,8 @@ public struct SwarmReport: Codable, Sendable {
             inputAckMs: LatencySummary(steady.window.inputAcknowledgement),
             generator: Generator(frames: steady.window.frames, lateFrames: steady.window.lateFrames, frameLag: steady.window.frameLag, readWait: steady.window.readWait),
             stalls: steady.window.stalls,
-            stallsPerMinute: Double(steady.window.stalls) / (steady.seconds / 60 * Double(max(configuration.count, 1)))
+            stallsPerMinute: Double(steady.window.stalls) / (steady.seconds / 60 * Double(max(configuration.count, 1))),
+            serverTicksMissed: max(steady.window.serverTicksMissed, 0)
         ) : nil
         self.reconnections = configuration.reconnectEvery == nil ? nil : Reconnections(
             count: totals.reconnections, failed: totals.reconnectFailures, resumeMs: LatencySummary(totals.resume)
@@ -297,7 +300,7 @@ public struct SwarmReport: Codable, Sendable {
             if let arrival = steady.arrivalLatencyMs { lines.append(row("    to the socket", arrival)) }
             lines.append(row("  display staleness", steady.stalenessMs))
             lines.append(row("  input → ack", steady.inputAckMs))
-            lines.append(String(format: "    stalls: %d (%.2f per player-minute)", steady.stalls, steady.stallsPerMinute))
+            lines.append(String(format: "    stalls: %d (%.2f per player-minute); server ticks skipped or merged: %d", steady.stalls, steady.stallsPerMinute, steady.serverTicksMissed))
             lines.append("  " + Self.generatorLine(steady.generator))
         }
         if self.serverTicksMissed > 0 {

@@ -23,6 +23,11 @@ public final class LiveTraffic: Sendable {
         public var readWait = PlayerExperience.histogram(compact: true)
         public var inputAcknowledgement = PlayerExperience.histogram(compact: true)
         public var stalls = 0
+        /// Snapshot ticks the server skipped or merged, as each bot's newest snapshot shows: its tick moved
+        /// further than its packet number (a shard that ran late steps twice and sends once). Signed: a
+        /// window may take back what another gave (a packet that carried no new tick), so the windows of a
+        /// session add up to its whole-run figure.
+        public var serverTicksMissed = 0
         /// Frames the clocks fired, and those that fired more than one frame interval late.
         public var frames = 0
         public var lateFrames = 0
@@ -39,6 +44,8 @@ public final class LiveTraffic: Sendable {
             self.bytesSent += other.bytesSent
             self.bytesReceived += other.bytesReceived
             self.snapshots += other.snapshots
+            self.stalls += other.stalls
+            self.serverTicksMissed += other.serverTicksMissed
             if other.staleness.totalCount > 0 { self.staleness.add(other.staleness) }
             if other.snapshotLatency.totalCount > 0 { self.snapshotLatency.add(other.snapshotLatency) }
             if other.arrivalLatency.totalCount > 0 { self.arrivalLatency.add(other.arrivalLatency) }
@@ -49,7 +56,7 @@ public final class LiveTraffic: Sendable {
             if other.frameLag.totalCount > 0 { self.frameLag.add(other.frameLag) }
         }
 
-        var isEmpty: Bool { self.frames == 0 && self.packetsSent == 0 && self.packetsReceived == 0 }
+        var isEmpty: Bool { self.frames == 0 && self.packetsSent == 0 && self.packetsReceived == 0 && self.stalls == 0 && self.serverTicksMissed == 0 }
     }
 
     /// The load generator's punctuality over the whole run.

@@ -266,8 +266,18 @@ final class RealtimeClientCore {
             self.lastPacketAt = now
             switch type {
             case .snapshot:
+                let previousTick = self.newestSnapshotTick
                 if self.received(snapshot: payload, now: now, arrival: arrival), let packetNumber {
-                    if self.firstSnapshotPacket == nil { self.firstSnapshotPacket = packetNumber }
+                    if self.firstSnapshotPacket == nil {
+                        self.firstSnapshotPacket = packetNumber
+                    } else if let previousPacket = self.newestSnapshotPacket, let sink = self.sink {
+                        // Ticks this snapshot moved past its packet number: what the whole run's
+                        // `snapshotTicksExpected - snapshotsExpected` sums, window by window.
+                        let interval = UInt32(max(self.start.snapshotInterval, 1))
+                        let ticks = Int((self.newestSnapshotTick &- previousTick) / interval)
+                        let packets = Int(truncatingIfNeeded: packetNumber) - Int(truncatingIfNeeded: previousPacket)
+                        sink.window.serverTicksMissed += ticks - packets
+                    }
                     self.newestSnapshotPacket = max(self.newestSnapshotPacket ?? 0, packetNumber)
                 }
             case .disconnect:

@@ -26,17 +26,19 @@ import Testing
     }
 
     /// The swarm's report of a run whose ramp-up was late (logins) and whose steady part was not.
-    private func swarmJSON(steadyLimited: Bool, steadyStalls: Double) -> [String: Any] {
+    private func swarmJSON(steadyLimited: Bool, steadyStalls: Double, steadyTicksMissed: Int = 0) -> [String: Any] {
         let latency: [String: Any] = ["p50": 1.0, "p99": 4.0, "max": 9.0]
         return [
             "generator": ["limited": true, "late_frame_ratio": 0.02, "frame_lag_p99_ms": 40.0, "read_wait_p99_ms": 9.0],
             "stalls": ["per_minute": 3.0],
+            "server_ticks_missed": 120,
             "snapshot_latency_ms": ["p50": 2.0, "p99": 30.0, "max": 60.0],
             "steady_window": [
                 "snapshot_latency_ms": latency, "input_ack_ms": latency,
                 "generator": ["limited": steadyLimited, "late_frame_ratio": steadyLimited ? 0.05 : 0.001, "frame_lag_p99_ms": steadyLimited ? 12.0 : 2.0,
                               "read_wait_p99_ms": steadyLimited ? 6.0 : 0.5],
                 "stalls_per_minute": steadyStalls,
+                "server_ticks_missed": steadyTicksMissed,
             ] as [String: Any],
         ]
     }
@@ -67,11 +69,17 @@ import Testing
         #expect(late.stallsPerMinute == 1.5)
         #expect(!late.notes.contains { $0.contains("outside the steady window") })
 
+        // Ticks the server skipped or merged: the steady window's, and the whole run's said when more.
+        let merged = self.step.result(window: nil, json: self.swarmJSON(steadyLimited: false, steadyStalls: 0, steadyTicksMissed: 7), idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
+        #expect(merged.serverTicksMissed == 7)
+        #expect(merged.notes.contains { $0.contains("skipped or merged over the whole run") && $0.contains("120") })
+        #expect(kept.serverTicksMissed == 0)
+
         // A swarm that saw no steady window: the whole run's figures, and a note that says so.
         var whole = self.swarmJSON(steadyLimited: false, steadyStalls: 0)
         whole["steady_window"] = nil
         let run = self.step.result(window: nil, json: whole, idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
-        #expect(run.generatorLimited && run.snapshotLatencyP99Ms == 30.0 && run.stallsPerMinute == 3.0)
+        #expect(run.generatorLimited && run.snapshotLatencyP99Ms == 30.0 && run.stallsPerMinute == 3.0 && run.serverTicksMissed == 120)
         #expect(run.notes.contains { $0.contains("whole run") })
     }
 }

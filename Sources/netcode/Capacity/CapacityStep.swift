@@ -204,7 +204,7 @@ struct CapacityStep {
             inputAckP99Ms: latency("input_ack_ms", "p99"),
             stallsPerMinute: steady ? number("steady_window", "stalls_per_minute") ?? number("stalls", "per_minute") : number("stalls", "per_minute"),
             delivery: number("delivery_ratio"),
-            serverTicksMissed: number("server_ticks_missed").map { Int($0) },
+            serverTicksMissed: (steady ? number("steady_window", "server_ticks_missed") ?? number("server_ticks_missed") : number("server_ticks_missed")).map { Int($0) },
             generatorLimited: limited, generatorLateFrameRatio: (generatorFigure("late_frame_ratio") as? NSNumber)?.doubleValue,
             generatorLagP99Ms: (generatorFigure("frame_lag_p99_ms") as? NSNumber)?.doubleValue,
             generatorReadWaitP99Ms: (generatorFigure("read_wait_p99_ms") as? NSNumber)?.doubleValue, loginP99Ms: number("login_ms", "p99"),
@@ -234,6 +234,9 @@ struct CapacityStep {
         }
         if steady, let whole = number("stalls", "per_minute"), let window = result.stallsPerMinute, whole > window {
             notes.append(String(format: "stalls over the whole run (the ramp-up and its logins included): %.2f per player-minute", whole))
+        }
+        if steady, let whole = number("server_ticks_missed").map({ Int($0) }), let window = result.serverTicksMissed, whole > window {
+            notes.append("server ticks skipped or merged over the whole run (the ramp-up and its logins included): \(whole)")
         }
         if limited {
             func ms(_ field: String) -> String { ((generatorFigure(field) as? NSNumber)?.doubleValue).map { String(format: "%.1f ms", $0) } ?? "–" }
