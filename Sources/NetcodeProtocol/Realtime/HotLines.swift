@@ -47,6 +47,14 @@ extension SentPacketLog {
     }
 }
 
+extension SnapshotBaselineTracker {
+    /// The lines the next ``writePayload(for:history:lastProcessedInput:now:sequence:to:)`` for packet
+    /// `sequence` touches in the sequence-to-tick log: its header and the packet's slot.
+    public mutating func hotLines(sequence: UInt64, _ body: (UnsafeRawPointer) -> Void) {
+        self.sequenceTicks.hotLines(element: self.slot(sequence), body)
+    }
+}
+
 extension InputHistory {
     /// The lines the next ``append(_:now:)`` and a lookup of the newest inputs (``recordedAt(_:)``) touch.
     public mutating func hotLines(_ body: (UnsafeRawPointer) -> Void) {

@@ -22,9 +22,11 @@ public struct SnapshotBaselineTracker: Sendable {
 
     /// Which snapshot tick each recent packet carried, flat, 8 bytes a packet: the sequence's low 32 bits
     /// plus one (0 marks an empty slot) and the tick.
-    private var sequenceTicks: [SequenceTick]
+    var sequenceTicks: [SequenceTick]
+    /// `sequenceTicks.count`, kept inline: finding a slot reads nothing of the (cold) array.
+    private let sequenceCapacity: Int
 
-    private struct SequenceTick: Sendable {
+    struct SequenceTick: Sendable {
         var sequenceMark: UInt32
         var tick: UInt32
         static let empty = SequenceTick(sequenceMark: 0, tick: 0)
@@ -42,7 +44,8 @@ public struct SnapshotBaselineTracker: Sendable {
     ///     back carries (but for a rare keepalive or path challenge in between) a snapshot too old to use.
     public init(maxBaselineAge: UInt32 = SnapshotBaselineTracker.defaultMaxBaselineAge, sequenceCapacity: Int = 64) {
         self.maxBaselineAge = min(max(maxBaselineAge, 1), SnapshotCodec.maxBaselineOffset)
-        self.sequenceTicks = Array(repeating: .empty, count: max(sequenceCapacity, 1))
+        self.sequenceCapacity = max(sequenceCapacity, 1)
+        self.sequenceTicks = Array(repeating: .empty, count: self.sequenceCapacity)
     }
 
     /// The oldest baseline used when none is given: one second at 30 ticks/s.
@@ -134,7 +137,7 @@ public struct SnapshotBaselineTracker: Sendable {
         recordSent(tick: state.tick, sequence: sequence)
     }
 
-    private func slot(_ sequence: UInt64) -> Int {
-        Int(sequence % UInt64(sequenceTicks.count))
+    func slot(_ sequence: UInt64) -> Int {
+        Int(sequence % UInt64(sequenceCapacity))
     }
 }

@@ -142,6 +142,13 @@ final class MatchRunner {
         // then goes out as a slice of it: one allocation per tick, not two per packet.
         var tick = ByteBufferAllocator().buffer(capacity: capacity * self.slots.count)
         self.written.removeAll(keepingCapacity: true)
+        // The seats are in the caches (the shard prefetched them for this slice), but each seat's
+        // sent-packet log and baseline log are arrays of their own, cold since the last tick: start
+        // loading the lines every player's packet will write before writing the first.
+        for slot in self.slots where slot.connected && !slot.awaitingReconnect {
+            slot.connection.hotLines(sending: true) { prefetch($0, lines: 1) }
+            slot.baselines.hotLines(sequence: slot.connection.nextSequence) { prefetch($0, lines: 1) }
+        }
         // A held seat (its lobby connection dropped) gets nothing: its old address or connection may no
         // longer be the player's, and the player resumes from a full snapshot on a fresh session.
         for (index, slot) in self.slots.enumerated() where slot.connected && !slot.awaitingReconnect {
