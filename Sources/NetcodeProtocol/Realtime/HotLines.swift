@@ -7,18 +7,19 @@
 /// is: called on a property of a class, a non-mutating method took a copy of the whole value, retaining
 /// its arrays, which reads the very lines it was meant to leave alone.
 extension Array {
+    /// From a native array's first element back to its header's reference count, which every mutation's
+    /// uniqueness check reads (the header is 32 bytes on 64-bit platforms; the count is its second word).
+    private static var headerOffset: Int { 24 }
+
     /// The address of element `index` (modulo the count the caller knows, unchecked) and of the array's
-    /// header just before the elements (its reference count is read by every mutation's uniqueness
-    /// check); nothing for an empty or non-native array. Reads neither.
+    /// header just before the elements; nothing for an empty or non-native array. Reads neither.
     func hotLines(element index: Int, _ body: (UnsafeRawPointer) -> Void) {
         guard let base = self._baseAddressIfContiguous else { return }
         let elements = UnsafeRawPointer(base)
-        body(elements - 24)
+        body(elements - Self.headerOffset)
         body(elements + index * MemoryLayout<Element>.stride)
     }
-}
 
-extension Array {
     /// Where the elements lie, as a number (0 for an empty or non-native array), for ``listLines(at:_:)``.
     var storageAddress: UInt {
         self._baseAddressIfContiguous.map { UInt(bitPattern: $0) } ?? 0
@@ -27,7 +28,7 @@ extension Array {
     /// The header and the first two lines of elements of an array whose ``storageAddress`` was `address`.
     static func listLines(at address: UInt, _ body: (UnsafeRawPointer) -> Void) {
         guard let elements = UnsafeRawPointer(bitPattern: address) else { return }
-        body(elements - 24)
+        body(elements - Self.headerOffset)
         body(elements + 64)
     }
 }
@@ -68,9 +69,7 @@ extension SnapshotReceiver {
     public mutating func hotLines(_ body: (UnsafeRawPointer) -> Void) {
         self.history.hotLines(tick: (self.newestTick ?? 0) &+ 1, body)
     }
-}
 
-extension SnapshotReceiver {
     /// One level further than ``hotLines(_:)``, once the slots it names have arrived: the lists of the
     /// state the next snapshot will evict (released then) and of the newest two (its likely baselines,
     /// read then).

@@ -170,10 +170,13 @@ struct CapacityStep {
 
     func result(window: (Reading, Reading)?, json: [String: Any], idleRSS: UInt64?, steadyRSS: UInt64?, floor: Double?, notes: [String]) -> CapacityStepResult {
         var notes = notes
-        func number(_ path: String...) -> Double? {
+        func value(_ path: [String]) -> Any? {
             var node: Any? = json
             for key in path { node = (node as? [String: Any])?[key] }
-            return (node as? NSNumber)?.doubleValue
+            return node
+        }
+        func number(_ path: String...) -> Double? {
+            (value(path) as? NSNumber)?.doubleValue
         }
         // Latency of the steady window alone when the swarm measured one; the whole run otherwise. The
         // swarm's punctuality is judged over the same span as the latency it qualifies.
@@ -184,9 +187,13 @@ struct CapacityStep {
         if !steady, !json.isEmpty { notes.append("latency over the whole run (the swarm saw no steady window)") }
         let generatorPath = steady && (json["steady_window"] as? [String: Any])?["generator"] != nil ? ["steady_window", "generator"] : ["generator"]
         func generatorFigure(_ field: String) -> Any? {
-            var node: Any? = json
-            for key in generatorPath + [field] { node = (node as? [String: Any])?[key] }
-            return node
+            value(generatorPath + [field])
+        }
+        /// A count the swarm reports for the steady window and for the whole run: the steady window's
+        /// when it measured one (the whole run's if that report lacks the figure).
+        func steadyOrWhole(_ steadyField: String, whole wholePath: String...) -> Double? {
+            let whole = (value(wholePath) as? NSNumber)?.doubleValue
+            return steady ? number("steady_window", steadyField) ?? whole : whole
         }
         let limited = (generatorFigure("limited") as? Bool) ?? false
         if generatorPath.count == 2, (json["generator"] as? [String: Any])?["limited"] as? Bool == true, !limited {
@@ -202,9 +209,9 @@ struct CapacityStep {
             snapshotLatencyP50Ms: latency("snapshot_latency_ms", "p50"), snapshotLatencyP99Ms: latency("snapshot_latency_ms", "p99"),
             snapshotLatencyMaxMs: latency("snapshot_latency_ms", "max"), arrivalLatencyP99Ms: latency("arrival_latency_ms", "p99"),
             inputAckP99Ms: latency("input_ack_ms", "p99"),
-            stallsPerMinute: steady ? number("steady_window", "stalls_per_minute") ?? number("stalls", "per_minute") : number("stalls", "per_minute"),
+            stallsPerMinute: steadyOrWhole("stalls_per_minute", whole: "stalls", "per_minute"),
             delivery: number("delivery_ratio"),
-            serverTicksMissed: (steady ? number("steady_window", "server_ticks_missed") ?? number("server_ticks_missed") : number("server_ticks_missed")).map { Int($0) },
+            serverTicksMissed: steadyOrWhole("server_ticks_missed", whole: "server_ticks_missed").map { Int($0) },
             generatorLimited: limited, generatorLateFrameRatio: (generatorFigure("late_frame_ratio") as? NSNumber)?.doubleValue,
             generatorLagP99Ms: (generatorFigure("frame_lag_p99_ms") as? NSNumber)?.doubleValue,
             generatorReadWaitP99Ms: (generatorFigure("read_wait_p99_ms") as? NSNumber)?.doubleValue, loginP99Ms: number("login_ms", "p99"),
