@@ -82,4 +82,48 @@ import Testing
         #expect(run.generatorLimited && run.snapshotLatencyP99Ms == 30.0 && run.stallsPerMinute == 3.0 && run.serverTicksMissed == 120)
         #expect(run.notes.contains { $0.contains("whole run") })
     }
+
+    @Test("the machine's CPU comes from /proc/stat's cpu line, in seconds over every core")
+    func machineCPUFromProcStat() throws {
+        let text = "cpu  149563 5 37856 139742 749 0 11924 2136 0 0\ncpu0 74000 2 18000 70000 300 0 6000 1000 0 0\nintr 1 2 3\n"
+        let machine = try #require(MachineCPU(procStat: text, ticksPerSecond: 100))
+        #expect(abs(machine.busy - (149563 + 5 + 37856 + 0 + 11924) / 100.0) < 1e-9)
+        #expect(abs(machine.idle - (139742 + 749) / 100.0) < 1e-9)
+        #expect(abs(machine.steal - 21.36) < 1e-9)
+        #expect(MachineCPU(procStat: "cpu0 1 2 3 4 5 6 7 8\n", ticksPerSecond: 100) == nil, "a per-core line alone is not the machine's")
+        #expect(MachineCPU(procStat: "cpu  1 2 x 4 5 6 7 8\n", ticksPerSecond: 100) == nil)
+        #expect(MachineCPU(procStat: "cpu  1 2 3\n", ticksPerSecond: 100) == nil)
+        // This machine's own: its busy and idle time only grow.
+        let first = try #require(ProcessFigures.machineCPU())
+        var spin = 0.0
+        for i in 0..<2_000_000 { spin += Double(i & 7) }
+        let second = try #require(ProcessFigures.machineCPU())
+        #expect(spin > 0 && second.busy + second.idle >= first.busy + first.idle && second.busy + second.idle > 0)
+    }
+
+    @Test("the window's machine figures: what neither the server nor the swarm used, said when it is large")
+    func otherWorkOnTheMachineIsShown() {
+        let start = ContinuousClock.now
+        func reading(at seconds: Int, server: Double, swarm: Double, busy: Double, idle: Double, steal: Double) -> Reading {
+            Reading(wall: start + .seconds(seconds), serverCPU: server, swarmCPU: swarm, udp: [:], serverDrops: 0,
+                    machine: MachineCPU(busy: busy, idle: idle, steal: steal))
+        }
+        let before = reading(at: 0, server: 100, swarm: 50, busy: 1000, idle: 500, steal: 10)
+        // 10 s: the server used 8 s, the swarm 7 s, the machine was busy 18 s and idle 2 s.
+        let busy = self.step.result(window: (before, reading(at: 10, server: 108, swarm: 57, busy: 1018, idle: 502, steal: 11)),
+                                    json: [:], idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
+        #expect(abs((busy.otherCores ?? -1) - 0.3) < 1e-9)
+        #expect(abs((busy.machineIdleCores ?? -1) - 0.2) < 1e-9)
+        #expect(abs((busy.stealCores ?? -1) - 0.1) < 1e-9)
+        #expect(busy.notes.contains { $0.contains("other work took 0.30 cores") })
+        #expect(busy.notes.contains { $0.contains("took 0.10 cores") && $0.contains("steal") })
+        #expect(CapacityTable.markdown([busy]).contains("| 0.20 / 0.30 / 0.10 |"))
+        #expect(CapacityTable.row(busy).contains("machine idle/others/steal 0.20 / 0.30 / 0.10 cores"))
+
+        // The two processes were all the machine did: nothing else said, and rounding never shows below 0.
+        let quiet = self.step.result(window: (before, reading(at: 10, server: 108, swarm: 57, busy: 1014.9, idle: 505, steal: 10)),
+                                     json: [:], idleRSS: nil, steadyRSS: nil, floor: nil, notes: [])
+        #expect(quiet.otherCores == 0)
+        #expect(!quiet.notes.contains { $0.contains("other work") || $0.contains("steal") })
+    }
 }

@@ -106,6 +106,9 @@ enum CapacityTable {
                           f(r.snapshotLatencyP50Ms), f(r.snapshotLatencyP99Ms), f(r.snapshotLatencyMaxMs), f(r.arrivalLatencyP99Ms), f(r.inputAckP99Ms),
                           f(r.serverRSSBytesPerPlayer.map { $0 / 1024 }), f(r.downstreamKbitPerPlayer))
         line += ", generator " + CapacityTable.generator(r)
+        if r.machineIdleCores != nil {
+            line += ", machine idle/others/steal " + CapacityTable.machine(r) + " cores"
+        }
         for note in r.notes { line += "\n       note: \(note)" }
         return line
     }
@@ -113,13 +116,19 @@ enum CapacityTable {
     static func markdown(_ results: [CapacityStepResult]) -> String {
         func f(_ value: Double?, _ format: String = "%.1f") -> String { value.map { String(format: format, $0) } ?? "–" }
         var lines = [
-            "| bots | server CPU | swarm CPU | datagrams/s | server µs/datagram | echo floor µs | ratio | rcvbuf drops (server / all) | snapshot latency p50 / p99 / max ms | to the socket p99 ms | input→ack p99 ms | stalls/min | ticks missed | RSS/player KiB | down kbit/s | generator |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| bots | server CPU | swarm CPU | datagrams/s | server µs/datagram | echo floor µs | ratio | rcvbuf drops (server / all) | snapshot latency p50 / p99 / max ms | to the socket p99 ms | input→ack p99 ms | stalls/min | ticks missed | RSS/player KiB | down kbit/s | generator | machine idle / others / steal cores |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in results {
-            lines.append("| \(r.bots) | \(f(r.serverCores, "%.2f")) | \(f(r.swarmCores, "%.2f")) | \(f(r.datagramsPerSecond, "%.0f")) | \(f(r.serverMicrosPerDatagram, "%.2f")) | \(f(r.echoFloorMicrosPerDatagram, "%.2f")) | \(f(r.ratioToFloor, "%.2f")) | \(r.serverReceiveBufferDrops) / \(r.allReceiveBufferDrops) | \(f(r.snapshotLatencyP50Ms)) / \(f(r.snapshotLatencyP99Ms)) / \(f(r.snapshotLatencyMaxMs)) | \(f(r.arrivalLatencyP99Ms)) | \(f(r.inputAckP99Ms)) | \(f(r.stallsPerMinute, "%.2f")) | \(r.serverTicksMissed.map(String.init) ?? "–") | \(f(r.serverRSSBytesPerPlayer.map { $0 / 1024 })) | \(f(r.downstreamKbitPerPlayer)) | \(Self.generator(r)) |")
+            lines.append("| \(r.bots) | \(f(r.serverCores, "%.2f")) | \(f(r.swarmCores, "%.2f")) | \(f(r.datagramsPerSecond, "%.0f")) | \(f(r.serverMicrosPerDatagram, "%.2f")) | \(f(r.echoFloorMicrosPerDatagram, "%.2f")) | \(f(r.ratioToFloor, "%.2f")) | \(r.serverReceiveBufferDrops) / \(r.allReceiveBufferDrops) | \(f(r.snapshotLatencyP50Ms)) / \(f(r.snapshotLatencyP99Ms)) / \(f(r.snapshotLatencyMaxMs)) | \(f(r.arrivalLatencyP99Ms)) | \(f(r.inputAckP99Ms)) | \(f(r.stallsPerMinute, "%.2f")) | \(r.serverTicksMissed.map(String.init) ?? "–") | \(f(r.serverRSSBytesPerPlayer.map { $0 / 1024 })) | \(f(r.downstreamKbitPerPlayer)) | \(Self.generator(r)) | \(Self.machine(r)) |")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The machine's idle, others' and stolen cores over the window.
+    static func machine(_ r: CapacityStepResult) -> String {
+        func f(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "–" }
+        return "\(f(r.machineIdleCores)) / \(f(r.otherCores)) / \(f(r.stealCores))"
     }
 
     /// The swarm's verdict on itself, with its read wait when it measured one.

@@ -32,6 +32,12 @@ struct CapacityStepResult: Codable {
     /// of the latency; the generator is the limit over 2.5 ms).
     var generatorReadWaitP99Ms: Double?
     var loginP99Ms: Double?
+    /// The machine over the same window, in cores: idle, busy with neither the server nor the swarm
+    /// (other processes, the kernel's own threads; never below 0, as both counters tick at 100 Hz), and
+    /// taken by the hypervisor (steal). A busy or stolen machine stretches every latency tail.
+    var machineIdleCores: Double?
+    var otherCores: Double?
+    var stealCores: Double?
     var botsFailed: Int?
     var matchesPlayed: Int?
     var notes: [String]
@@ -49,6 +55,7 @@ struct CapacityStepResult: Codable {
         case generatorLimited = "generator_limited", generatorLateFrameRatio = "generator_late_frame_ratio"
         case generatorLagP99Ms = "generator_lag_p99_ms", generatorReadWaitP99Ms = "generator_read_wait_p99_ms"
         case loginP99Ms = "login_p99_ms", botsFailed = "bots_failed"
+        case machineIdleCores = "machine_idle_cores", otherCores = "other_cores", stealCores = "steal_cores"
         case matchesPlayed = "matches", notes
     }
 }
@@ -99,7 +106,8 @@ struct CapacityStep {
                 serverCPU: ProcessFigures.cpuSeconds(pid: server.pid),
                 swarmCPU: ProcessFigures.cpuSeconds(pid: swarm.pid),
                 udp: ProcessFigures.udpCounters(),
-                serverDrops: SocketDropCounter.drops(ports: ports) ?? 0
+                serverDrops: SocketDropCounter.drops(ports: ports) ?? 0,
+                machine: ProcessFigures.machineCPU()
             )
         }
         // The steady window: from the first second every bot is in a match to the last one.
@@ -115,11 +123,12 @@ struct CapacityStep {
             let inMatch = swarm.lastLine(containing: "in match").flatMap(Self.inMatch) ?? 0
             let seconds = Self.seconds(now.wall - previous.wall)
             let line = String(
-                format: "[%5.0fs] %d bots: in match %d  server %@  swarm %@  %.0f datagrams/s  rcvbuf drops %d%@",
+                format: "[%5.0fs] %d bots: in match %d  server %@  swarm %@  %.0f datagrams/s  rcvbuf drops %d  machine idle %@%@",
                 Self.seconds(now.wall - began), self.bots, inMatch,
                 Reading.cores(previous.serverCPU, now.serverCPU, seconds: seconds),
                 Reading.cores(previous.swarmCPU, now.swarmCPU, seconds: seconds),
                 Double(now.delta("InDatagrams", since: previous)) / seconds, now.delta("RcvbufErrors", since: previous),
+                Reading.cores(previous.machine?.idle, now.machine?.idle, seconds: seconds),
                 windowStart != nil && windowEnd == nil ? "  (steady)" : ""
             )
             self.progress(line)
@@ -235,6 +244,18 @@ struct CapacityStep {
             result.serverReceiveBufferDrops = end.serverDrops &- start.serverDrops
             result.allReceiveBufferDrops = end.delta("RcvbufErrors", since: start)
             if let floor, floor > 0 { result.ratioToFloor = result.serverMicrosPerDatagram / floor }
+            if let before = start.machine, let after = end.machine, seconds > 0 {
+                result.machineIdleCores = (after.idle - before.idle) / seconds
+                result.stealCores = (after.steal - before.steal) / seconds
+                let others = (after.busy - before.busy) / seconds - result.serverCores - result.swarmCores
+                result.otherCores = max(others, 0)
+                if others > 0.1 {
+                    notes.append(String(format: "other work took %.2f cores of the machine in the window (processes besides the server and the swarm, or the kernel's threads): the figures are of a shared machine", others))
+                }
+                if let steal = result.stealCores, steal > 0.05 {
+                    notes.append(String(format: "the hypervisor took %.2f cores from the machine in the window (steal)", steal))
+                }
+            }
         }
         if let idleRSS, let steadyRSS, steadyRSS > idleRSS {
             result.serverRSSBytesPerPlayer = Double(steadyRSS - idleRSS) / Double(self.bots)

@@ -47,6 +47,40 @@ enum ProcessFigures {
         for (name, value) in zip(names, values) { counters[String(name)] = UInt64(value) }
         return counters
     }
+
+    /// The whole machine's CPU times so far (the first line of /proc/stat).
+    static func machineCPU() -> MachineCPU? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
+        return MachineCPU(procStat: text)
+    }
+}
+
+/// The machine's CPU times so far, in seconds summed over its cores (the `cpu` line of /proc/stat): what
+/// a window's server and swarm figures leave for everything else, and what the hypervisor took.
+struct MachineCPU: Equatable {
+    /// User, nice, system, irq and softirq time: every core's busy time, whoever it served.
+    var busy: Double
+    /// Idle and iowait.
+    var idle: Double
+    /// Time the hypervisor ran something else while this machine had work to run.
+    var steal: Double
+
+    /// Reads the aggregate `cpu` line: user nice system idle iowait irq softirq steal, in clock ticks.
+    init?(procStat text: String, ticksPerSecond: Double = ProcessFigures.ticksPerSecond) {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
+        let ticks = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().map { Double($0) }
+        guard ticks.count >= 8, ticks.prefix(8).allSatisfy({ $0 != nil }), ticksPerSecond > 0 else { return nil }
+        let t = ticks.prefix(8).map { $0! / ticksPerSecond }
+        self.busy = t[0] + t[1] + t[2] + t[5] + t[6]
+        self.idle = t[3] + t[4]
+        self.steal = t[7]
+    }
+
+    init(busy: Double, idle: Double, steal: Double) {
+        self.busy = busy
+        self.idle = idle
+        self.steal = steal
+    }
 }
 
 /// One reading of everything a capacity step compares between the start and the end of its window.
@@ -57,6 +91,7 @@ struct Reading {
     var swarmCPU: Double?
     var udp: [String: UInt64]
     var serverDrops: UInt64
+    var machine: MachineCPU? = nil
 
     /// Both processes were running when the reading was taken.
     var bothRunning: Bool { self.serverCPU != nil && self.swarmCPU != nil }
