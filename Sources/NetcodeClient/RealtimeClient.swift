@@ -18,6 +18,19 @@ public final class RealtimeClient: Sendable {
         self.start = start
     }
 
+    /// The loop whose shared socket plays match `matchID`: every player of a match on one loop, the
+    /// matches spread over the loops. The server writes a match's snapshots one after another, so they
+    /// reach one socket as one run, read in one wake-up, instead of alternating between the loops' sockets
+    /// and waking both for every few.
+    static func loop(for matchID: UInt64, in group: any EventLoopGroup) -> any EventLoop {
+        let loops = Array(group.makeIterator())
+        guard loops.count > 1 else { return group.next() }
+        // Fibonacci hashing: consecutive match ids (which the server may place on alternating shards)
+        // land on loops independently of their parity.
+        let mixed = (matchID &* 0x9E37_79B9_7F4A_7C15) >> 32
+        return loops[Int(mixed % UInt64(loops.count))]
+    }
+
     /// Starts playing. `serverHost` is the lobby's host; UDP matches send to `start.udpPort` there.
     /// `localHost` is the address the UDP socket binds (any port).
     public static func play(
@@ -51,7 +64,7 @@ public final class RealtimeClient: Sendable {
             return RealtimeClient(core: core, result: result, start: start)
 
         case .udp where options.sharedSocket && options.impairment == nil:
-            let loop = eventLoopGroup.next()
+            let loop = Self.loop(for: start.matchID, in: eventLoopGroup)
             let server = try SocketAddress.makeAddressResolvingHost(serverHost, port: Int(start.udpPort))
             let socket = try await SharedDatagramSocket.socket(on: loop, server: server, localHost: localHost).get()
             let core = try await loop.submit {
