@@ -42,16 +42,24 @@ public final class DatagramBatch {
 
     /// Ends the datagram written since `start`, to `address`; `tag` names it in a send failure.
     public func endDatagram(startingAt start: Int, to address: UnsafePointer<sockaddr>, length: socklen_t, tag: UInt32) {
-        if self.count == self.capacity { self.grow() }
-        let entry = self.entries + self.count
-        entry.pointee.offset = UInt32(start)
-        entry.pointee.length = UInt32(self.buffer.writerIndex - start)
+        let entry = self.appendEntry(startingAt: start, tag: tag)
         withUnsafeMutableBytes(of: &entry.pointee.address) { storage in
             storage.copyMemory(from: UnsafeRawBufferPointer(start: address, count: Int(length)))
         }
         entry.pointee.address_length = length
+    }
+
+    /// The next entry, for the datagram written since `start`, with no address yet (`address_length` 0).
+    @inline(__always)
+    private func appendEntry(startingAt start: Int, tag: UInt32) -> UnsafeMutablePointer<netcode_datagram> {
+        if self.count == self.capacity { self.grow() }
+        let entry = self.entries + self.count
+        entry.pointee.offset = UInt32(start)
+        entry.pointee.length = UInt32(self.buffer.writerIndex - start)
+        entry.pointee.address_length = 0
         self.tags[self.count] = tag
         self.count += 1
+        return entry
     }
 
     /// Connects the UDP socket `descriptor` to `peer`: the kernel then delivers only `peer`'s datagrams to
@@ -65,13 +73,7 @@ public final class DatagramBatch {
 
     /// Ends the datagram written since `start`, to the peer of the connected socket it will be sent on.
     public func endDatagram(startingAt start: Int, tag: UInt32) {
-        if self.count == self.capacity { self.grow() }
-        let entry = self.entries + self.count
-        entry.pointee.offset = UInt32(start)
-        entry.pointee.length = UInt32(self.buffer.writerIndex - start)
-        entry.pointee.address_length = 0
-        self.tags[self.count] = tag
-        self.count += 1
+        _ = self.appendEntry(startingAt: start, tag: tag)
     }
 
     /// Ends the datagram written since `start`, to `address`.
